@@ -1,0 +1,32 @@
+namespace Jelou.Http
+{
+    /// <summary>
+    /// When the server says "too many requests", every request through the same client waits, not only the
+    /// one that was told: a batch slows down as a whole instead of hammering the API with the rest.
+    /// </summary>
+    internal sealed class BackoffGate
+    {
+        private long resumeAtTicks;
+
+        public void PauseFor(TimeSpan wait)
+        {
+            var target = DateTimeOffset.UtcNow.Add(wait).UtcTicks;
+            long current;
+            do
+            {
+                current = Interlocked.Read(ref resumeAtTicks);
+                if (current >= target)
+                {
+                    return;
+                }
+            }
+            while (Interlocked.CompareExchange(ref resumeAtTicks, target, current) != current);
+        }
+
+        public Task WaitAsync(CancellationToken cancellationToken)
+        {
+            var wait = new DateTimeOffset(Interlocked.Read(ref resumeAtTicks), TimeSpan.Zero) - DateTimeOffset.UtcNow;
+            return wait > TimeSpan.Zero ? Task.Delay(wait, cancellationToken) : Task.CompletedTask;
+        }
+    }
+}

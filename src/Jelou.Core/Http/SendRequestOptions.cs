@@ -1,0 +1,17 @@
+using System.Threading.RateLimiting;
+
+namespace Jelou.Http
+{
+    /// <summary>Per-call settings that are not part of the connection: retries, pacing and a retry log.</summary>
+    public sealed class SendRequestOptions
+    {
+        /// <summary>Retry and timeout settings; <see cref="RetrySettings.Default"/> when null.</summary>
+        public RetrySettings? Retry { get; init; }
+
+        /// <summary>A limiter every attempt takes a token from (for -RateLimit); shared across a batch.</summary>
+        public RateLimiter? Pacer { get; init; }
+
+        /// <summary>Called on a pool thread for each retry, with a sentence saying why; must be thread-safe.</summary>
+        public Action<string>? OnRetry { get; init; }
+    }
+}

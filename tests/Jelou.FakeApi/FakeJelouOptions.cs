@@ -1,0 +1,26 @@
+namespace Jelou.FakeApi;
+
+/// <summary>
+/// Start-up settings of a <see cref="FakeJelouServer"/>. The server keeps a reference to this instance and reads it per
+/// request, but the sets are read concurrently without locking, so do not mutate them while requests are running.
+/// </summary>
+public sealed class FakeJelouOptions
+{
+    /// <summary>Client id expected in the Basic <c>Authorization</c> header.</summary>
+    public string ClientId { get; set; } = "test-client";
+
+    /// <summary>Client secret expected in the Basic <c>Authorization</c> header. May contain colons and non-ASCII text.</summary>
+    public string ClientSecret { get; set; } = "test-secret";
+
+    /// <summary>Bot ids that exist. <see langword="null"/> means every bot id exists; otherwise other ids get 404 (E1019 BOT_NOT_FOUND).</summary>
+    public ISet<string>? KnownBots { get; set; }
+
+    /// <summary>Bot ids the client may not use: they get 403 (E0403 FORBIDDEN_BOT).</summary>
+    public ISet<string> ForbiddenBots { get; set; } = new HashSet<string>(StringComparer.Ordinal);
+
+    /// <summary>Port to bind on 127.0.0.1; 0 picks a free ephemeral port.</summary>
+    public int Port { get; set; }
+
+    /// <summary>Seed for the random source behind probabilistic faults and latency jitter; <see langword="null"/> seeds randomly.</summary>
+    public int? Seed { get; set; }
+}
