@@ -247,17 +247,18 @@ namespace Jelou.Validation
 
                 case BotMessageTypes.Image:
                 case BotMessageTypes.Video:
-                    check.Unused(f, type, nameof(f.MediaUrl), nameof(f.Text));
+                    // A "caption" column is the natural name for a media caption; the wire field is text.
+                    check.Unused(f, type, nameof(f.MediaUrl), nameof(f.Text), nameof(f.Caption));
                     check.HttpsUrl("mediaUrl", f.MediaUrl, required: true);
-                    check.Optional("text", f.Text, Limits.BodyLength);
-                    return new MediaMessage(userId, type, f.MediaUrl ?? string.Empty) { Text = f.Text };
+                    check.Optional("text", f.Text ?? f.Caption, Limits.BodyLength);
+                    return new MediaMessage(userId, type, f.MediaUrl ?? string.Empty) { Text = f.Text ?? f.Caption };
 
                 case BotMessageTypes.File:
-                    check.Unused(f, type, nameof(f.MediaUrl), nameof(f.Text), nameof(f.FileName));
+                    check.Unused(f, type, nameof(f.MediaUrl), nameof(f.Text), nameof(f.Caption), nameof(f.FileName));
                     check.HttpsUrl("mediaUrl", f.MediaUrl, required: true);
-                    check.Optional("text", f.Text, Limits.BodyLength);
+                    check.Optional("text", f.Text ?? f.Caption, Limits.BodyLength);
                     check.FileName(f.FileName);
-                    return new MediaMessage(userId, type, f.MediaUrl ?? string.Empty) { Text = f.Text, FileName = f.FileName };
+                    return new MediaMessage(userId, type, f.MediaUrl ?? string.Empty) { Text = f.Text ?? f.Caption, FileName = f.FileName };
 
                 case BotMessageTypes.Audio:
                 case BotMessageTypes.Sticker:
@@ -305,6 +306,7 @@ namespace Jelou.Validation
 
         private static BotMessage? BuildRaw(BotMessageFields f, string? type, Checker check)
         {
+            check.Unused(f, "payload");
             var payload = (JsonObject)f.Payload!.DeepClone();
             if (f.Type is not null)
             {
@@ -562,7 +564,9 @@ namespace Jelou.Validation
                 foreach (var name in given.Where(g => !allowed.Contains(g)))
                 {
                     // Sending a field the type ignores would silently drop content the user meant to send.
-                    Add(FieldNames[name], $"is not used by type '{type}'; remove it or choose the type that carries it.");
+                    Add(FieldNames[name], type == "payload"
+                        ? "cannot be combined with -Payload; put every field in the payload."
+                        : $"is not used by type '{type}'; remove it or choose the type that carries it.");
                 }
             }
 

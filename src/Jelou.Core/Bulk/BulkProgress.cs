@@ -1,0 +1,62 @@
+using System.Diagnostics;
+
+namespace Jelou.Bulk
+{
+    /// <summary>Running totals of a batch, for Write-Progress and the closing summary.</summary>
+    public sealed class BulkProgress
+    {
+        private readonly Stopwatch clock = Stopwatch.StartNew();
+
+        /// <summary>Rows handed to the engine.</summary>
+        public long Submitted { get; internal set; }
+
+        /// <summary>Rows acknowledged by the server.</summary>
+        public long Sent { get; internal set; }
+
+        /// <summary>Rows that failed.</summary>
+        public long Failed { get; internal set; }
+
+        /// <summary>Rows skipped as invalid.</summary>
+        public long Skipped { get; internal set; }
+
+        /// <summary>Rows whose fate is unknown.</summary>
+        public long Unknown { get; internal set; }
+
+        /// <summary>Rows not attempted after a stop.</summary>
+        public long NotAttempted { get; internal set; }
+
+        /// <summary>Rows validated under -WhatIf.</summary>
+        public long WhatIf { get; internal set; }
+
+        /// <summary>Rows with a result.</summary>
+        public long Completed => Sent + Failed + Skipped + Unknown + NotAttempted + WhatIf;
+
+        /// <summary>Time since the batch began.</summary>
+        public TimeSpan Elapsed => clock.Elapsed;
+
+        /// <summary>Completed rows per second so far.</summary>
+        public double RatePerSecond => Elapsed.TotalSeconds > 0 ? Completed / Elapsed.TotalSeconds : 0;
+
+        /// <summary>One line such as "120 sent, 2 failed, 1 skipped".</summary>
+        public override string ToString()
+        {
+            var parts = new List<string> { Sent + " sent", Failed + " failed", Skipped + " skipped" };
+            if (Unknown > 0)
+            {
+                parts.Add(Unknown + " unknown (may have been delivered)");
+            }
+
+            if (NotAttempted > 0)
+            {
+                parts.Add(NotAttempted + " not attempted");
+            }
+
+            if (WhatIf > 0)
+            {
+                parts.Add(WhatIf + " checked (WhatIf)");
+            }
+
+            return string.Join(", ", parts);
+        }
+    }
+}

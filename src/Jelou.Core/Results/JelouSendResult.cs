@@ -1,0 +1,87 @@
+namespace Jelou.Results
+{
+    /// <summary>
+    /// One row's outcome. A stream of these is the send report: <c>Export-Csv</c> keeps it, <c>Sort-Object
+    /// Position</c> restores input order, and <c>Where-Object Status -ne Sent</c> gives the rows to retry.
+    /// </summary>
+    public abstract class JelouSendResult
+    {
+        private protected JelouSendResult()
+        {
+        }
+
+        /// <summary>The row's position in the input, from 1.</summary>
+        public long Position { get; set; }
+
+        /// <summary>The message type.</summary>
+        public string? Type { get; set; }
+
+        /// <summary>What happened.</summary>
+        public SendStatus Status { get; set; }
+
+        /// <summary>The server's message id.</summary>
+        public string? MessageId { get; set; }
+
+        /// <summary>The last HTTP status, when the server answered.</summary>
+        public int? HttpStatus { get; set; }
+
+        /// <summary>A stable id for the failure, such as JelouRateLimited; null when sent.</summary>
+        public string? ErrorId { get; set; }
+
+        /// <summary>Jelou's error code or key, when the server gave one.</summary>
+        public string? ErrorCode { get; set; }
+
+        /// <summary>What went wrong, in a sentence; null when sent.</summary>
+        public string? Error { get; set; }
+
+        /// <summary>True when a failed send may nevertheless have been delivered.</summary>
+        public bool PossiblyDelivered { get; set; }
+
+        /// <summary>Attempts made; 0 when nothing was sent.</summary>
+        public int Attempts { get; set; }
+
+        /// <summary>Time spent on this row, retries included.</summary>
+        public TimeSpan Duration { get; set; }
+
+        /// <summary>When the outcome was known.</summary>
+        public DateTimeOffset Timestamp { get; set; }
+
+        /// <summary>The input row as it came down the pipeline.</summary>
+        public object? InputObject { get; set; }
+    }
+
+    /// <summary>The outcome of one Send-JelouBotMessage row.</summary>
+    public sealed class JelouBotMessageResult : JelouSendResult
+    {
+        /// <summary>The bot.</summary>
+        public string? BotId { get; set; }
+
+        /// <summary>The recipient.</summary>
+        public string? UserId { get; set; }
+
+        /// <summary>The text sent, so a text report can be piped straight back in.</summary>
+        public string? Text { get; set; }
+
+        /// <summary>The media URL sent.</summary>
+        public string? MediaUrl { get; set; }
+
+        /// <summary>The file name sent.</summary>
+        public string? FileName { get; set; }
+    }
+
+    /// <summary>The outcome of one Send-JelouRoomMessage request.</summary>
+    public sealed class JelouRoomMessageResult : JelouSendResult
+    {
+        /// <summary>The room.</summary>
+        public string? RoomId { get; set; }
+
+        /// <summary>The sender.</summary>
+        public string? SenderId { get; set; }
+
+        /// <summary>How many messages the request carried.</summary>
+        public int MessageCount { get; set; }
+
+        /// <summary>The ids of the messages, in order.</summary>
+        public IReadOnlyList<string>? MessageIds { get; set; }
+    }
+}
