@@ -53,15 +53,30 @@ internal sealed class FakeRequestHandler
         _ledger.Enter();
         HttpRequest request = context.Request;
         Route route = Route.Match(request.Method, path);
-        int status = 0;
-        string? messageId = null;
         var body = new RequestBody();
+        bool finished = false;
+
+        // The client may send its next request the instant it sees an answer or a reset, possibly before this method's
+        // finally runs. Leaving the in-flight count and logging the attempt just before answering keeps MaxInFlight within
+        // the client's real concurrency and makes the attempt visible to a test that checks right after its call returns.
+        void Finish(int status, string? messageId = null)
+        {
+            if (finished)
+            {
+                return;
+            }
+
+            finished = true;
+            _ledger.RecordAttempt(new FakeAttempt(receivedAt, route.Endpoint, route.BotId, route.RoomId, status, messageId));
+            _ledger.Exit();
+        }
+
         try
         {
             if (route.Endpoint == OtherEndpoint)
             {
-                status = StatusCodes.Status404NotFound;
-                await WriteAsync(context, status, JsonBodies.RouteNotFound).ConfigureAwait(false);
+                Finish(StatusCodes.Status404NotFound);
+                await WriteAsync(context, StatusCodes.Status404NotFound, JsonBodies.RouteNotFound).ConfigureAwait(false);
                 return;
             }
 
@@ -91,6 +106,7 @@ internal sealed class FakeRequestHandler
 
                 if (scripted.Drop == FakeDrop.BeforeRead)
                 {
+                    Finish(0);
                     context.Abort();
                     return;
                 }
@@ -98,13 +114,13 @@ internal sealed class FakeRequestHandler
                 dropAfterAccept = scripted.Drop == FakeDrop.AfterAccept;
                 if (!dropAfterAccept && scripted.Status > 0)
                 {
-                    status = scripted.Status;
+                    Finish(scripted.Status);
                     await WriteScriptedAsync(context, scripted).ConfigureAwait(false);
                     return;
                 }
             }
 
-            (status, byte[]? error) = Check(request, route);
+            (int status, byte[]? error) = Check(request, route);
             if (error is null)
             {
                 await body.ReadAsync(request, route, context.RequestAborted).ConfigureAwait(false);
@@ -113,38 +129,36 @@ internal sealed class FakeRequestHandler
 
             if (error is not null)
             {
+                Finish(status);
                 await WriteAsync(context, status, error).ConfigureAwait(false);
                 return;
             }
 
             FakeLedgerEntry entry = _ledger.Accept(route.Endpoint, route.BotId, route.RoomId, body.UserId, body.Type, body.Text,
                 receivedAt, request.Headers.UserAgent, request.ContentType, dropAfterAccept);
-            messageId = entry.MessageId;
             if (dropAfterAccept)
             {
-                status = 0;
+                Finish(0, entry.MessageId);
                 context.Abort();
                 return;
             }
 
-            status = StatusCodes.Status200OK;
-            await WriteSuccessAsync(context, route.Endpoint == BotEndpoint ? BotSuccessPrefix : RoomSuccessPrefix, messageId)
+            Finish(StatusCodes.Status200OK, entry.MessageId);
+            await WriteSuccessAsync(context, route.Endpoint == BotEndpoint ? BotSuccessPrefix : RoomSuccessPrefix, entry.MessageId)
                 .ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested || _stopping.IsCancellationRequested)
         {
             // The client went away or the server is stopping: there is no one left to answer.
-            status = 0;
         }
         catch (IOException)
         {
             // Kestrel reports a client that reset the connection or sent a truncated body this way; nothing can be answered.
-            status = 0;
         }
         finally
         {
-            _ledger.RecordAttempt(new FakeAttempt(receivedAt, route.Endpoint, route.BotId, route.RoomId, status, messageId));
-            _ledger.Exit();
+            // Status 0 unless an answer was already logged: the request ended without one.
+            Finish(0);
             body.Dispose();
         }
     }

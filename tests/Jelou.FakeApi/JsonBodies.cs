@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Text;
+using System.Text.Encodings.Web;
 using System.Text.Json;
 
 namespace Jelou.FakeApi;
@@ -9,6 +10,9 @@ internal readonly record struct ValidationIssue(string Field, string En, string 
 /// <summary>Builders for the error body shapes the real API has been seen to send (jelou-api.md §6).</summary>
 internal static class JsonBodies
 {
+    // Spanish messages go out as raw UTF-8, as a real server sends them, so that clients are tested on decoding them.
+    private static readonly JsonWriterOptions WriterOptions = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
     // Fixed bodies are encoded once: the hot path only copies bytes.
     public static readonly byte[] AuthenticationFailed = Encoding.UTF8.GetBytes(PlainMessageText("Authentication failed"));
     public static readonly byte[] BotNotFound = G4Error("E1019", "BOT_NOT_FOUND", "Bot not found", "Bot no encontrado");
@@ -136,7 +140,7 @@ internal static class JsonBodies
     private static byte[] Write(Action<Utf8JsonWriter> write)
     {
         var buffer = new ArrayBufferWriter<byte>(256);
-        using (var writer = new Utf8JsonWriter(buffer))
+        using (var writer = new Utf8JsonWriter(buffer, WriterOptions))
         {
             write(writer);
         }
