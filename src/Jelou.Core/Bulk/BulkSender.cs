@@ -16,7 +16,7 @@ namespace Jelou.Bulk
     /// </remarks>
     public sealed class BulkSender : IDisposable
     {
-        private readonly JelouClient client;
+        private readonly Lazy<JelouClient> client;
         private readonly BulkOptions options;
         private readonly SendRequestOptions requestOptions;
         private readonly RateLimiter? pacer;
@@ -27,8 +27,22 @@ namespace Jelou.Bulk
 
         /// <summary>Creates an engine over a client.</summary>
         public BulkSender(JelouClient client, BulkOptions options)
+            : this(() => client ?? throw new ArgumentNullException(nameof(client)), options)
         {
-            this.client = client ?? throw new ArgumentNullException(nameof(client));
+        }
+
+        /// <summary>
+        /// Creates an engine that makes its client on the first send, so a dry run (-WhatIf) or a batch of invalid
+        /// rows needs no credential.
+        /// </summary>
+        public BulkSender(Func<JelouClient> clientFactory, BulkOptions options)
+        {
+            if (clientFactory is null)
+            {
+                throw new ArgumentNullException(nameof(clientFactory));
+            }
+
+            client = new Lazy<JelouClient>(clientFactory, LazyThreadSafetyMode.ExecutionAndPublication);
             this.options = options ?? throw new ArgumentNullException(nameof(options));
             if (options.ThrottleLimit < 1)
             {
@@ -77,8 +91,10 @@ namespace Jelou.Bulk
                 return;
             }
 
+            // Created here, on the caller's thread, so a missing credential surfaces as the caller's exception.
+            var sender = client.Value;
             inFlight++;
-            _ = RunAsync(item);
+            _ = RunAsync(item, sender);
         }
 
         /// <summary>Reports a row that never goes to the server (Skipped, WhatIf), so totals and order metadata stay whole.</summary>
@@ -201,13 +217,13 @@ namespace Jelou.Bulk
             }
         }
 
-        private async Task RunAsync(BulkItem item)
+        private async Task RunAsync(BulkItem item, JelouClient sender)
         {
             var result = item.Result;
             Exception? error = null;
             try
             {
-                var outcome = await item.Send(client, requestOptions, cancellation.Token).ConfigureAwait(false);
+                var outcome = await item.Send(sender, requestOptions, cancellation.Token).ConfigureAwait(false);
                 Apply(result, outcome);
                 error = outcome.Error;
             }
@@ -215,7 +231,7 @@ namespace Jelou.Bulk
             {
                 // A send must always produce a completion, or Drain would wait forever.
                 result.Status = SendStatus.Failed;
-                result.Error = client.Redact(ex.Message);
+                result.Error = sender.Redact(ex.Message);
                 result.ErrorId = "JelouUnexpectedError";
                 error = ex;
             }

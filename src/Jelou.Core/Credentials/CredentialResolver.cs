@@ -1,0 +1,162 @@
+using Jelou.Http;
+
+namespace Jelou.Credentials
+{
+    /// <summary>
+    /// Decides which credential a command uses. The order is: the credential passed to the command; the session
+    /// profile (Set-JelouCredential -Scope Process); the JELOU_CLIENT_ID and JELOU_CLIENT_SECRET environment
+    /// variables; the persisted profile (Set-JelouCredential -Scope CurrentUser). When a profile is named
+    /// explicitly, the environment variables are skipped, because they are not that profile. When nothing is
+    /// found, a <see cref="JelouCredentialException"/> says how to provide one.
+    /// </summary>
+    /// <remarks>
+    /// The base URI is, in order: the one passed to the command; the chosen profile's; JELOU_BASE_URI; then
+    /// <see cref="JelouClientOptions.DefaultBaseUri"/>. JELOU_BASE_URI applies to every source, so an automation
+    /// host can point all commands at another endpoint without changing its credentials.
+    /// </remarks>
+    public sealed class CredentialResolver
+    {
+        /// <summary>The environment variable holding the client id.</summary>
+        public const string ClientIdVariable = "JELOU_CLIENT_ID";
+
+        /// <summary>The environment variable holding the client secret.</summary>
+        public const string ClientSecretVariable = "JELOU_CLIENT_SECRET";
+
+        /// <summary>The environment variable holding an optional API base URI.</summary>
+        public const string BaseUriVariable = "JELOU_BASE_URI";
+
+        private readonly CredentialSession session;
+        private readonly Lazy<CredentialFileStore?> fileStore;
+        private readonly Func<string, string?> environment;
+
+        /// <summary>Creates a resolver over the given stores.</summary>
+        /// <param name="session">The in-memory profiles.</param>
+        /// <param name="fileStore">The persisted profiles; null when there are none to consult.</param>
+        /// <param name="environment">Reads an environment variable; defaults to the process environment.</param>
+        public CredentialResolver(CredentialSession session, CredentialFileStore? fileStore, Func<string, string?>? environment = null)
+            : this(session, new Lazy<CredentialFileStore?>(() => fileStore), environment)
+        {
+        }
+
+        private CredentialResolver(CredentialSession session, Lazy<CredentialFileStore?> fileStore, Func<string, string?>? environment)
+        {
+            this.session = session ?? throw new ArgumentNullException(nameof(session));
+            this.fileStore = fileStore;
+            this.environment = environment ?? Environment.GetEnvironmentVariable;
+        }
+
+        /// <summary>
+        /// The resolver the cmdlets use: <see cref="CredentialSession.Shared"/>, the default
+        /// <see cref="CredentialFileStore"/> (located only when it is needed) and the process environment.
+        /// </summary>
+        public static CredentialResolver CreateDefault() =>
+            new(CredentialSession.Shared, new Lazy<CredentialFileStore?>(() => new CredentialFileStore()), null);
+
+        /// <summary>Finds the credential and base URI to use.</summary>
+        /// <param name="explicitCredential">The credential passed to the command, if any; it wins over everything.</param>
+        /// <param name="profileName">The profile the user named, or null when none was named (then "default" is used and the environment is consulted).</param>
+        /// <param name="explicitBaseUri">The base URI passed to the command, if any.</param>
+        /// <exception cref="JelouCredentialException">Nothing usable was found, or a store or variable is broken; the message says how to fix it.</exception>
+        /// <exception cref="ArgumentException">The profile name or the explicit base URI is not valid.</exception>
+        public ResolvedCredential Resolve(JelouCredential? explicitCredential = null, string? profileName = null, Uri? explicitBaseUri = null)
+        {
+            var checkedExplicitUri = BaseUriRules.ForProfile(explicitBaseUri, nameof(explicitBaseUri));
+            if (explicitCredential is not null)
+            {
+                return Result(explicitCredential, null, checkedExplicitUri, CredentialSource.Explicit, null, "the credential passed to the command");
+            }
+
+            var named = profileName is not null;
+            var name = named ? CredentialProfile.ValidateName(profileName) : CredentialProfile.DefaultName;
+
+            if (session.TryGet(name, out var sessionProfile))
+            {
+                return Result(sessionProfile.Credential, sessionProfile.BaseUri, checkedExplicitUri, CredentialSource.Session, sessionProfile.Name, $"profile '{sessionProfile.Name}' in this session");
+            }
+
+            if (!named)
+            {
+                var fromEnvironment = ReadEnvironment();
+                if (fromEnvironment is not null)
+                {
+                    return Result(fromEnvironment, null, checkedExplicitUri, CredentialSource.Environment, null, $"the {ClientIdVariable} and {ClientSecretVariable} environment variables");
+                }
+            }
+
+            var store = fileStore.Value;
+            if (store is not null && store.TryGet(name, out var storedProfile))
+            {
+                return Result(storedProfile.Credential, storedProfile.BaseUri, checkedExplicitUri, CredentialSource.CurrentUser, storedProfile.Name, $"profile '{storedProfile.Name}' in {store.StoreDescription}");
+            }
+
+            var where = store is null ? string.Empty : $" or in '{store.Path}'";
+            throw named
+                ? new JelouCredentialException(
+                    CredentialErrorReason.NotFound,
+                    $"No Jelou credential profile named '{name}' was found in this session{where}. Create it with Set-JelouCredential -Name {name} (add -Scope CurrentUser to keep it), or run Get-JelouCredential to see the profiles that exist.",
+                    store?.Path)
+                : new JelouCredentialException(
+                    CredentialErrorReason.NotFound,
+                    $"No Jelou credential was found (looked in this session, the {ClientIdVariable} and {ClientSecretVariable} environment variables{(store is null ? string.Empty : ", and '" + store.Path + "'")}). Run Set-JelouCredential to store one (add -Scope CurrentUser to keep it across sessions), set the {ClientIdVariable} and {ClientSecretVariable} environment variables, or pass -Credential.",
+                    store?.Path);
+        }
+
+        /// <summary>Session profiles first, then persisted ones; for Get-JelouCredential.</summary>
+        /// <exception cref="JelouCredentialException">The credential file is corrupt, too open or unreadable.</exception>
+        public IReadOnlyList<CredentialProfile> List()
+        {
+            var all = session.List().ToList();
+            var store = fileStore.Value;
+            if (store is not null)
+            {
+                all.AddRange(store.List());
+            }
+
+            return all;
+        }
+
+        /// <summary>The credential from JELOU_CLIENT_ID and JELOU_CLIENT_SECRET; null when neither is set.</summary>
+        /// <exception cref="JelouCredentialException">Only one of the two is set.</exception>
+        internal JelouCredential? ReadEnvironment()
+        {
+            var clientId = environment(ClientIdVariable);
+            var secret = environment(ClientSecretVariable);
+            var hasId = !string.IsNullOrWhiteSpace(clientId);
+            var hasSecret = !string.IsNullOrWhiteSpace(secret);
+            if (hasId && hasSecret)
+            {
+                return JelouCredential.FromPlainText(clientId!.Trim(), secret!);
+            }
+
+            if (hasId)
+            {
+                throw new JelouCredentialException(
+                    CredentialErrorReason.Incomplete,
+                    $"{ClientIdVariable} is set but {ClientSecretVariable} is missing or empty. Set {ClientSecretVariable} as well, or remove {ClientIdVariable} to use a profile stored with Set-JelouCredential.");
+            }
+
+            if (hasSecret)
+            {
+                throw new JelouCredentialException(
+                    CredentialErrorReason.Incomplete,
+                    $"{ClientSecretVariable} is set but {ClientIdVariable} is missing or empty. Set {ClientIdVariable} as well, or remove {ClientSecretVariable} to use a profile stored with Set-JelouCredential.");
+            }
+
+            return null;
+        }
+
+        private ResolvedCredential Result(JelouCredential credential, Uri? profileUri, Uri? explicitUri, CredentialSource source, string? profileName, string description)
+        {
+            var baseUri = explicitUri ?? profileUri;
+            if (baseUri is null)
+            {
+                var fromVariable = environment(BaseUriVariable);
+                baseUri = string.IsNullOrWhiteSpace(fromVariable)
+                    ? JelouClientOptions.DefaultBaseUri
+                    : BaseUriRules.Parse(fromVariable!, $"The {BaseUriVariable} environment variable", CredentialErrorReason.InvalidValue, null);
+            }
+
+            return new ResolvedCredential(credential, baseUri, source, profileName, description);
+        }
+    }
+}

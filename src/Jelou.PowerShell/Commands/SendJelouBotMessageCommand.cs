@@ -1,0 +1,201 @@
+using System.Management.Automation;
+using Jelou.Bulk;
+using Jelou.Http;
+using Jelou.Messages;
+using Jelou.Results;
+using Jelou.Validation;
+
+namespace Jelou.PowerShell.Commands
+{
+    /// <summary>
+    /// <para type="synopsis">Sends a WhatsApp message through a Jelou bot: text, options, quick replies, media, location, contacts, URL and call buttons, or a raw payload.</para>
+    /// </summary>
+    /// <remarks>
+    /// One parameter set on purpose: a CSV row carries columns for several message types (a "type" column, empty
+    /// cells for unused fields), and per-type parameter sets would make such rows fail to bind. The type is taken
+    /// from -Type or inferred from the fields that are present, and every row is validated in the core.
+    /// </remarks>
+    [Cmdlet(VerbsCommunications.Send, "JelouBotMessage", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
+    [OutputType(typeof(JelouBotMessageResult))]
+    public sealed class SendJelouBotMessageCommand : SendCommandBase
+    {
+        /// <summary>The bot that sends the message.</summary>
+        [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
+        [Alias("bot_id", "Bot")]
+        [AllowEmptyString]
+        public string BotId { get; set; } = string.Empty;
+
+        /// <summary>The recipient: the phone number with country code and no '+', such as 593999999999.</summary>
+        [Parameter(Position = 1, ValueFromPipelineByPropertyName = true)]
+        [Alias("user_id", "User", "Phone", "phone_number", "PhoneNumber", "To", "Recipient", "Telefono", "Celular", "Numero")]
+        [AllowEmptyString]
+        [AllowNull]
+        public string? UserId { get; set; }
+
+        /// <summary>The message text, or the caption of an image, video or file.</summary>
+        [Parameter(Position = 2, ValueFromPipelineByPropertyName = true)]
+        [Alias("Message", "Body", "Mensaje", "Texto")]
+        [AllowEmptyString]
+        [AllowNull]
+        public string? Text { get; set; }
+
+        /// <summary>The message type; inferred when omitted.</summary>
+        [Parameter(ValueFromPipelineByPropertyName = true)]
+        [Alias("message_type", "MessageType", "Tipo")]
+        [ArgumentCompleter(typeof(MessageTypeCompleter))]
+        [AllowEmptyString]
+        [AllowNull]
+        public string? Type { get; set; }
+
+        /// <summary>The public HTTPS URL of an image, audio, video, file or sticker.</summary>
+        [Parameter(ValueFromPipelineByPropertyName = true)]
+        [Alias("media_url", "Media", "MediaLink", "image_url", "file_url", "Attachment")]
+        [AllowEmptyString]
+        [AllowNull]
+        public string? MediaUrl { get; set; }
+
+        /// <summary>The file name the recipient sees for a file.</summary>
+        [Parameter(ValueFromPipelineByPropertyName = true)]
+        [Alias("file_name")]
+        [AllowEmptyString]
+        [AllowNull]
+        public string? FileName { get; set; }
+
+        /// <summary>The title of an options list or quick replies, or the header of a URL button.</summary>
+        [Parameter(ValueFromPipelineByPropertyName = true)]
+        [AllowEmptyString]
+        [AllowNull]
+        public string? Title { get; set; }
+
+        /// <summary>The header of a call button.</summary>
+        [Parameter(ValueFromPipelineByPropertyName = true)]
+        [AllowEmptyString]
+        [AllowNull]
+        public string? Header { get; set; }
+
+        /// <summary>The footer of a URL button, or a media caption.</summary>
+        [Parameter(ValueFromPipelineByPropertyName = true)]
+        [Alias("Footer")]
+        [AllowEmptyString]
+        [AllowNull]
+        public string? Caption { get; set; }
+
+        /// <summary>Latitude of a location, in decimal degrees.</summary>
+        [Parameter(ValueFromPipelineByPropertyName = true)]
+        [Alias("Lat")]
+        public double? Latitude { get; set; }
+
+        /// <summary>Longitude of a location, in decimal degrees.</summary>
+        [Parameter(ValueFromPipelineByPropertyName = true)]
+        [Alias("Long", "Lng", "Lon")]
+        public double? Longitude { get; set; }
+
+        /// <summary>Reply button titles (1 to 3).</summary>
+        [Parameter(ValueFromPipelineByPropertyName = true)]
+        [Alias("quick_replies", "QuickReplies")]
+        [AllowNull]
+        public string[]? QuickReply { get; set; }
+
+        /// <summary>Options of a list (1 to 10): titles, or hashtables with id, title and description.</summary>
+        [Parameter(ValueFromPipelineByPropertyName = true)]
+        [Alias("Options")]
+        [AllowNull]
+        public object[]? Option { get; set; }
+
+        /// <summary>The label of the list button, URL button or call button.</summary>
+        [Parameter(ValueFromPipelineByPropertyName = true)]
+        [Alias("button_text", "display_text", "DisplayText")]
+        [AllowEmptyString]
+        [AllowNull]
+        public string? ButtonText { get; set; }
+
+        /// <summary>The target of a URL button.</summary>
+        [Parameter(ValueFromPipelineByPropertyName = true)]
+        [Alias("Link", "button_url")]
+        [AllowEmptyString]
+        [AllowNull]
+        public string? Url { get; set; }
+
+        /// <summary>Contact cards: hashtables with name, phones, emails and addresses.</summary>
+        [Parameter(ValueFromPipelineByPropertyName = true)]
+        [Alias("Contacts")]
+        [AllowNull]
+        public object[]? Contact { get; set; }
+
+        /// <summary>A raw message body (hashtable, object or JSON string) for types the module does not model; userId is added.</summary>
+        [Parameter(ValueFromPipelineByPropertyName = true)]
+        [AllowNull]
+        public object? Payload { get; set; }
+
+        /// <summary>The pipeline row itself, kept so each result and error carries it.</summary>
+        [Parameter(ValueFromPipeline = true, DontShow = true)]
+        public PSObject? InputObject { get; set; }
+
+        private protected override string Activity => "Sending Jelou bot messages";
+
+        private protected override Func<JelouApiException, bool> IsBatchFatal => e => e.IsAccountLevel;
+
+        /// <summary>Validates the row, asks ShouldProcess and queues it.</summary>
+        protected override void ProcessRecord()
+        {
+            var result = new JelouBotMessageResult
+            {
+                Position = NextPosition(),
+                BotId = BotId?.Trim(),
+                UserId = UserId?.Trim(),
+                Text = Text,
+                MediaUrl = MediaUrl,
+                FileName = FileName,
+                InputObject = InputObject,
+            };
+
+            BotMessage message;
+            try
+            {
+                var fields = ReadFields();
+                result.Type = BotMessageBuilder.InferType(fields);
+                if (string.IsNullOrWhiteSpace(BotId))
+                {
+                    throw new JelouValidationException(new[] { new ValidationProblem("botId", "is empty; give -BotId or a botId column.") });
+                }
+
+                message = BotMessageBuilder.Build(fields);
+            }
+            catch (Exception ex) when (ex is JelouValidationException or ArgumentException or System.Text.Json.JsonException)
+            {
+                Skip(result, ex as JelouValidationException ?? new JelouValidationException(ex.Message, ex));
+                return;
+            }
+
+            var botId = result.BotId!;
+            var target = $"{message.UserId} via bot {botId}";
+            var action = $"Send {result.Type} message" + (string.IsNullOrEmpty(Text) ? string.Empty : $" '{Preview(Text)}'");
+            if (!ShouldSend(result, target, action))
+            {
+                return;
+            }
+
+            Submit(new BulkItem(result, (client, options, token) => client.SendBotMessageAsync(botId, message, options, token)));
+        }
+
+        private BotMessageFields ReadFields() => new()
+        {
+            UserId = UserId,
+            Type = Type,
+            Text = Text,
+            Title = Title,
+            Header = Header,
+            Caption = Caption,
+            MediaUrl = MediaUrl,
+            FileName = FileName,
+            Latitude = Latitude,
+            Longitude = Longitude,
+            QuickReplies = QuickReply?.Where(q => !string.IsNullOrWhiteSpace(q)).ToList(),
+            Options = PowerShellValues.ToOptions(Option),
+            ButtonText = ButtonText,
+            Url = Url,
+            Contacts = PowerShellValues.ToContacts(Contact),
+            Payload = PowerShellValues.ToPayload(Payload),
+        };
+    }
+}

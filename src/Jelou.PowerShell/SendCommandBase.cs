@@ -1,0 +1,281 @@
+using System.Management.Automation;
+using System.Net;
+using Jelou.Bulk;
+using Jelou.Credentials;
+using Jelou.Http;
+using Jelou.Results;
+
+namespace Jelou.PowerShell
+{
+    /// <summary>
+    /// What both send cmdlets share: connection and retry parameters, the bulk engine, progress, and writing
+    /// results and errors on the pipeline thread as sends complete.
+    /// </summary>
+    public abstract class SendCommandBase : PSCmdlet, IDisposable
+    {
+        private static readonly TimeSpan ProgressInterval = TimeSpan.FromMilliseconds(250);
+        private BulkSender? engine;
+        private long position;
+        private DateTime lastProgress = DateTime.MinValue;
+        private bool disposed;
+
+        /// <summary>The client id (user name) and client secret (password) to use instead of the stored ones.</summary>
+        [Parameter]
+        [Credential]
+        public PSCredential? Credential { get; set; }
+
+        /// <summary>The stored credential profile to use (see Set-JelouCredential -Name).</summary>
+        [Parameter]
+        [Alias("Profile")]
+        [ValidateNotNullOrEmpty]
+        public string? CredentialName { get; set; }
+
+        /// <summary>The API root; https://api.jelou.ai by default.</summary>
+        [Parameter]
+        public Uri? BaseUri { get; set; }
+
+        /// <summary>Requests in flight at once (default 8); 1 sends strictly one after another.</summary>
+        [Parameter]
+        [ValidateRange(1, 256)]
+        public int ThrottleLimit { get; set; } = BulkOptions.DefaultThrottleLimit;
+
+        /// <summary>At most this many messages per second.</summary>
+        [Parameter]
+        [ValidateRange(0.01, 10000)]
+        public double RateLimit { get; set; }
+
+        /// <summary>The expected number of rows, for a percentage and time remaining in the progress bar.</summary>
+        [Parameter]
+        [ValidateRange(1, long.MaxValue)]
+        public long TotalCount { get; set; }
+
+        /// <summary>Retries of a message that was certainly not delivered (429, 503, connection refused). Default 3.</summary>
+        [Parameter]
+        [ValidateRange(0, 20)]
+        public int MaximumRetryCount { get; set; } = RetrySettings.Default.MaximumRetryCount;
+
+        /// <summary>Base seconds between retries when the server gives no Retry-After (exponential, with jitter). Default 1.</summary>
+        [Parameter]
+        [ValidateRange(1, 3600)]
+        public int RetryIntervalSec { get; set; } = (int)RetrySettings.Default.RetryInterval.TotalSeconds;
+
+        /// <summary>Seconds to wait for each attempt. Default 30.</summary>
+        [Parameter]
+        [ValidateRange(1, 3600)]
+        public int TimeoutSec { get; set; } = (int)RetrySettings.Default.AttemptTimeout.TotalSeconds;
+
+        /// <summary>Also retry failures after which the message may have been delivered (500, 502, 504, timeouts). May send duplicates.</summary>
+        [Parameter]
+        public SwitchParameter RetryPossiblyDelivered { get; set; }
+
+        /// <summary>A proxy to use instead of the system proxy.</summary>
+        [Parameter]
+        public Uri? Proxy { get; set; }
+
+        /// <summary>Credentials for the proxy.</summary>
+        [Parameter]
+        [Credential]
+        public PSCredential? ProxyCredential { get; set; }
+
+        /// <summary>Authenticate to the proxy as the current user.</summary>
+        [Parameter]
+        public SwitchParameter ProxyUseDefaultCredentials { get; set; }
+
+        /// <summary>The progress activity, such as "Sending Jelou bot messages".</summary>
+        private protected abstract string Activity { get; }
+
+        /// <summary>Which failures stop the whole batch.</summary>
+        private protected abstract Func<JelouApiException, bool> IsBatchFatal { get; }
+
+        /// <inheritdoc />
+        public void Dispose()
+        {
+            if (!disposed)
+            {
+                disposed = true;
+                engine?.Dispose();
+                GC.SuppressFinalize(this);
+            }
+        }
+
+        /// <summary>Cancels requests in flight (Ctrl+C).</summary>
+        protected override void StopProcessing() => engine?.Cancel();
+
+        /// <summary>Waits for the rows still in flight, then reports totals.</summary>
+        protected override void EndProcessing()
+        {
+            if (engine is null)
+            {
+                return;
+            }
+
+            engine.Drain(Write);
+            FlushLog();
+            ThrowIfStopped();
+            WriteProgress(new ProgressRecord(1, Activity, engine.Progress.ToString()) { RecordType = ProgressRecordType.Completed });
+            WriteVerbose("Done: " + engine.Progress + " in " + engine.Progress.Elapsed.TotalSeconds.ToString("0.0", System.Globalization.CultureInfo.InvariantCulture) + "s.");
+        }
+
+        /// <summary>Gives the next row its position in the input (from 1).</summary>
+        private protected long NextPosition() => ++position;
+
+        /// <summary>Reports a row that is not sent (Skipped, WhatIf).</summary>
+        private protected void Report(JelouSendResult result, Exception? error) => Write(Engine.Record(result, error));
+
+        /// <summary>Queues a row; completed rows are written meanwhile.</summary>
+        private protected void Submit(BulkItem item)
+        {
+            Engine.Submit(item, Write);
+            FlushLog();
+            ThrowIfStopped();
+        }
+
+        /// <summary>
+        /// Asks ShouldProcess; when it declines, fills in the result as WhatIf (a dry run) or Skipped (declined at
+        /// the -Confirm prompt) and reports it.
+        /// </summary>
+        private protected bool ShouldSend(JelouSendResult result, string target, string action)
+        {
+            if (ShouldProcess(target, action))
+            {
+                return true;
+            }
+
+            if (IsWhatIf())
+            {
+                result.Status = SendStatus.WhatIf;
+                Report(result, null);
+            }
+            else
+            {
+                result.Status = SendStatus.Skipped;
+                result.Error = "Declined at the confirmation prompt.";
+                result.ErrorId = "JelouDeclined";
+                Report(result, null);
+            }
+
+            return false;
+        }
+
+        /// <summary>Reports a row that broke a rule: Skipped, with a non-terminating error naming the row.</summary>
+        private protected void Skip(JelouSendResult result, Exception problem)
+        {
+            result.Status = SendStatus.Skipped;
+            result.Error = problem.Message;
+            result.ErrorId = JelouApiException.ErrorIdFor(JelouErrorKind.InvalidInput);
+            Report(result, problem);
+        }
+
+        private protected static string Preview(string? text, int length = 40)
+        {
+            if (string.IsNullOrEmpty(text))
+            {
+                return string.Empty;
+            }
+
+            var flat = text!.Replace("\r", " ").Replace("\n", " ");
+            return flat.Length <= length ? flat : flat.Substring(0, length - 1) + "…";
+        }
+
+        private BulkSender Engine => engine ??= new BulkSender(CreateClient, new BulkOptions
+        {
+            ThrottleLimit = ThrottleLimit,
+            RateLimit = RateLimit > 0 ? RateLimit : null,
+            IsBatchFatal = IsBatchFatal,
+            Retry = new RetrySettings
+            {
+                MaximumRetryCount = MaximumRetryCount,
+                RetryInterval = TimeSpan.FromSeconds(RetryIntervalSec),
+                AttemptTimeout = TimeSpan.FromSeconds(TimeoutSec),
+                RetryPossiblyDelivered = RetryPossiblyDelivered.IsPresent,
+                TotalTimeout = TimeSpan.FromSeconds(Math.Max(RetrySettings.Default.TotalTimeout.TotalSeconds, (TimeoutSec + 60) * (MaximumRetryCount + 1))),
+            },
+        });
+
+        private JelouClient CreateClient()
+        {
+            var resolved = CredentialResolution.Resolve(this, Credential, CredentialName, BaseUri);
+            WriteVerbose($"Using client id '{resolved.Credential.ClientId}' from {resolved.Source}, API {resolved.BaseUri}.");
+            var options = new JelouClientOptions(resolved.Credential)
+            {
+                BaseUri = resolved.BaseUri,
+                Proxy = Proxy,
+                ProxyCredential = ProxyCredential?.GetNetworkCredential(),
+                ProxyUseDefaultCredentials = ProxyUseDefaultCredentials.IsPresent,
+                UserAgentComment = "PowerShell/" + PowerShellVersion(),
+            };
+            return ModuleState.GetClient(options);
+        }
+
+        private string PowerShellVersion() =>
+            (SessionState.PSVariable.GetValue("PSVersionTable") as System.Collections.Hashtable)?["PSVersion"]?.ToString() ?? "unknown";
+
+        private bool IsWhatIf()
+        {
+            if (MyInvocation.BoundParameters.TryGetValue("WhatIf", out var value) && value is SwitchParameter whatIf)
+            {
+                return whatIf.IsPresent;
+            }
+
+            return LanguagePrimitives.IsTrue(GetVariableValue("WhatIfPreference"));
+        }
+
+        private void Write(BulkCompletion completion)
+        {
+            WriteObject(completion.Result);
+            if (completion.Error is { } error)
+            {
+                var id = completion.Result.ErrorId ?? "JelouSendFailed";
+                WriteError(ErrorRecords.ForFailure(error, id, completion.Result.InputObject ?? completion.Result, completion.Result.Position));
+            }
+
+            UpdateProgress();
+        }
+
+        private void UpdateProgress()
+        {
+            var now = DateTime.UtcNow;
+            if (engine is null || now - lastProgress < ProgressInterval)
+            {
+                return;
+            }
+
+            lastProgress = now;
+            var progress = engine.Progress;
+            var record = new ProgressRecord(1, Activity, $"{progress} ({progress.RatePerSecond:0.0}/s)");
+            if (TotalCount > 0)
+            {
+                record.PercentComplete = (int)Math.Min(100, progress.Completed * 100 / TotalCount);
+                if (progress.RatePerSecond > 0 && TotalCount > progress.Completed)
+                {
+                    record.SecondsRemaining = (int)Math.Min(int.MaxValue, (TotalCount - progress.Completed) / progress.RatePerSecond);
+                }
+            }
+
+            WriteProgress(record);
+        }
+
+        private void FlushLog()
+        {
+            foreach (var line in engine?.TakeLog() ?? Enumerable.Empty<string>())
+            {
+                WriteVerbose(line);
+            }
+        }
+
+        private void ThrowIfStopped()
+        {
+            if (engine?.StopError is not { } stop)
+            {
+                return;
+            }
+
+            // Rows still in flight are reported before the stop, so the report accounts for every row read.
+            engine.Drain(Write);
+            FlushLog();
+            var message = $"Stopped the batch: {stop.Message} Rows read so far: {engine.Progress.Submitted} ({engine.Progress}). Rows after row {position} were not read. Fix the cause, then resend the rows whose Status is not Sent.";
+            var record = new ErrorRecord(new JelouApiException(stop.Kind, message, stop.StatusCode, stop) { ErrorCode = stop.ErrorCode, ErrorKey = stop.ErrorKey }, "JelouBatchStopped", ErrorRecords.CategoryFor(stop.Kind), null);
+            ThrowTerminatingError(record);
+        }
+    }
+}

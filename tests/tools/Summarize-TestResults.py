@@ -1,0 +1,52 @@
+#!/usr/bin/env python3
+"""Adds up every test result file of a run (xunit TRX and Pester NUnit XML) into one closing line.
+
+CI reads only the last line, 'N passed, N failed', so it must count xunit and Pester together.
+"""
+import glob
+import sys
+import xml.etree.ElementTree as ET
+
+
+def trx_counts(path):
+    root = ET.parse(path).getroot()
+    counters = root.find('.//{*}ResultSummary/{*}Counters')
+    if counters is None:
+        raise ValueError(f'{path}: no ResultSummary/Counters')
+    passed = int(counters.get('passed', 0))
+    failed = int(counters.get('failed', 0)) + int(counters.get('error', 0)) + int(counters.get('timeout', 0)) + int(counters.get('aborted', 0))
+    skipped = int(counters.get('notExecuted', 0))
+    return passed, failed, skipped
+
+
+def nunit_counts(path):
+    root = ET.parse(path).getroot()
+    if root.tag != 'test-results':
+        raise ValueError(f'{path}: not an NUnit 2.5 report')
+    total = int(root.get('total', 0))
+    failed = int(root.get('failures', 0)) + int(root.get('errors', 0))
+    skipped = int(root.get('not-run', 0)) + int(root.get('skipped', 0)) + int(root.get('ignored', 0)) + int(root.get('inconclusive', 0))
+    return total - failed, failed, skipped
+
+
+def main(results_dir):
+    passed = failed = skipped = 0
+    files = sorted(glob.glob(f'{results_dir}/**/*.trx', recursive=True))
+    pester = sorted(glob.glob(f'{results_dir}/**/pester*.xml', recursive=True))
+    for path in files:
+        p, f, s = trx_counts(path)
+        print(f'  {path}: {p} passed, {f} failed, {s} skipped')
+        passed, failed, skipped = passed + p, failed + f, skipped + s
+    for path in pester:
+        p, f, s = nunit_counts(path)
+        print(f'  {path}: {p} passed, {f} failed, {s} skipped (Pester)')
+        passed, failed, skipped = passed + p, failed + f, skipped + s
+    if not files:
+        print('  no xunit results were found', file=sys.stderr)
+        failed += 1
+    print(f'{passed} passed, {failed} failed, {skipped} skipped')
+    return 0 if failed == 0 else 1
+
+
+if __name__ == '__main__':
+    sys.exit(main(sys.argv[1] if len(sys.argv) > 1 else 'TestResults'))
