@@ -1,5 +1,5 @@
 @{
-    RootModule             = 'Jelou.PowerShell.dll'
+    RootModule             = 'Jelou.psm1'
     ModuleVersion          = '0.1.0'
     CompatiblePSEditions   = @('Core', 'Desktop')
     GUID                   = '6f0d3c2e-9a4b-4f57-8c1e-2b7d5a9e4c31'
