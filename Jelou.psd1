@@ -14,6 +14,8 @@
         'Send-JelouBotMessage'
         'Send-JelouRoomMessage'
         'Set-JelouCredential'
+        'Set-JelouRequestContext'
+        'Get-JelouRequestContext'
     )
     FunctionsToExport      = @()
     VariablesToExport      = @()

@@ -12,6 +12,14 @@ namespace Jelou.PowerShell
     internal static class ModuleState
     {
         private static readonly ConcurrentDictionary<string, Lazy<JelouClient>> Clients = new(StringComparer.Ordinal);
+        private static RequestDefaults defaults = RequestDefaults.Initial;
+
+        /// <summary>Session-wide defaults set by Set-JelouRequestContext.</summary>
+        public static RequestDefaults Defaults
+        {
+            get => Volatile.Read(ref defaults);
+            set => Volatile.Write(ref defaults, value ?? RequestDefaults.Initial);
+        }
 
         public static JelouClient GetClient(JelouClientOptions options)
         {

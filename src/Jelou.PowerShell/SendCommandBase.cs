@@ -18,6 +18,7 @@ namespace Jelou.PowerShell
         private long position;
         private DateTime lastProgress = DateTime.MinValue;
         private bool disposed;
+        private Uri? effectiveProxy;
 
         /// <summary>The client id (user name) and client secret (password) to use instead of the stored ones.</summary>
         [Parameter]
@@ -177,20 +178,29 @@ namespace Jelou.PowerShell
             return flat.Length <= length ? flat : flat.Substring(0, length - 1) + "…";
         }
 
-        private BulkSender Engine => engine ??= new BulkSender(CreateClient, new BulkOptions
+        private BulkSender Engine => engine ??= CreateEngine();
+
+        private BulkSender CreateEngine()
         {
-            ThrottleLimit = ThrottleLimit,
-            RateLimit = RateLimit > 0 ? RateLimit : null,
-            IsBatchFatal = IsBatchFatal,
-            Retry = new RetrySettings
+            // A parameter given on the command wins over the session defaults of Set-JelouRequestContext.
+            var defaults = ModuleState.Defaults;
+            var bound = MyInvocation.BoundParameters;
+            T Pick<T>(string name, T value, T fallback) => bound.ContainsKey(name) ? value : fallback;
+            var retry = RequestDefaults.ToRetrySettings(
+                Pick(nameof(MaximumRetryCount), MaximumRetryCount, defaults.MaximumRetryCount),
+                Pick(nameof(RetryIntervalSec), RetryIntervalSec, defaults.RetryIntervalSec),
+                Pick(nameof(TimeoutSec), TimeoutSec, defaults.TimeoutSec),
+                Pick(nameof(RetryPossiblyDelivered), RetryPossiblyDelivered.IsPresent, defaults.RetryPossiblyDelivered));
+            var rate = Pick<double?>(nameof(RateLimit), RateLimit, defaults.RateLimit);
+            effectiveProxy = Pick(nameof(Proxy), Proxy, defaults.Proxy);
+            return new BulkSender(CreateClient, new BulkOptions
             {
-                MaximumRetryCount = MaximumRetryCount,
-                RetryInterval = TimeSpan.FromSeconds(RetryIntervalSec),
-                AttemptTimeout = TimeSpan.FromSeconds(TimeoutSec),
-                RetryPossiblyDelivered = RetryPossiblyDelivered.IsPresent,
-                TotalTimeout = TimeSpan.FromSeconds(Math.Max(RetrySettings.Default.TotalTimeout.TotalSeconds, (TimeoutSec + 60) * (MaximumRetryCount + 1))),
-            },
-        });
+                ThrottleLimit = Pick(nameof(ThrottleLimit), ThrottleLimit, defaults.ThrottleLimit),
+                RateLimit = rate > 0 ? rate : null,
+                IsBatchFatal = IsBatchFatal,
+                Retry = retry,
+            });
+        }
 
         private JelouClient CreateClient()
         {
@@ -199,7 +209,7 @@ namespace Jelou.PowerShell
             var options = new JelouClientOptions(resolved.Credential)
             {
                 BaseUri = resolved.BaseUri,
-                Proxy = Proxy,
+                Proxy = effectiveProxy,
                 ProxyCredential = ProxyCredential?.GetNetworkCredential(),
                 ProxyUseDefaultCredentials = ProxyUseDefaultCredentials.IsPresent,
                 UserAgentComment = "PowerShell/" + PowerShellVersion(),
