@@ -14,6 +14,8 @@
         'Send-JelouBotMessage'
         'Send-JelouRoomMessage'
         'Set-JelouCredential'
+        'Get-JelouCredential'
+        'Remove-JelouCredential'
         'Set-JelouRequestContext'
         'Get-JelouRequestContext'
     )

@@ -1,74 +1,55 @@
 using System.Management.Automation;
 using Jelou.Credentials;
-using Jelou.Http;
 
 namespace Jelou.PowerShell
 {
-    /// <summary>Finds the credential for a send: explicit, then session profile, then environment variables.</summary>
+    /// <summary>
+    /// Finds the credential for a send: -Credential, then the session profile, then JELOU_CLIENT_ID/SECRET, then
+    /// the persisted profile, then a SecretManagement vault; otherwise a terminating error that says how to fix it.
+    /// </summary>
     internal static class CredentialResolution
     {
-        public const string DefaultProfile = CredentialProfile.DefaultName;
-
-        public static Resolved Resolve(PSCmdlet cmdlet, PSCredential? explicitCredential, string? profileName, Uri? baseUri)
+        public static ResolvedCredential Resolve(PSCmdlet cmdlet, PSCredential? explicitCredential, string? profileName, Uri? baseUri)
         {
             try
             {
-                return ResolveCore(explicitCredential, profileName, baseUri);
+                var explicitJelou = explicitCredential is null ? null : new JelouCredential(explicitCredential.UserName, explicitCredential.Password);
+                try
+                {
+                    return CredentialResolver.CreateDefault().Resolve(explicitJelou, profileName, baseUri);
+                }
+                catch (JelouCredentialException ex) when (ex.Reason == CredentialErrorReason.NotFound)
+                {
+                    var name = profileName ?? CredentialProfile.DefaultName;
+                    var fromVault = SecretVault.TryGet(cmdlet, name);
+                    if (fromVault is null)
+                    {
+                        throw;
+                    }
+
+                    return CredentialResolver.CreateDefault().Resolve(fromVault, null, baseUri);
+                }
+            }
+            catch (JelouCredentialException ex)
+            {
+                cmdlet.ThrowTerminatingError(new ErrorRecord(ex, ex.ErrorId, CategoryFor(ex.Reason), profileName));
+                throw;
             }
             catch (ArgumentException ex)
             {
-                cmdlet.ThrowTerminatingError(new ErrorRecord(ex, "JelouInvalidBaseUri", ErrorCategory.InvalidArgument, baseUri));
-                throw;
-            }
-            catch (InvalidOperationException ex)
-            {
-                cmdlet.ThrowTerminatingError(new ErrorRecord(ex, "JelouCredentialNotFound", ErrorCategory.AuthenticationError, profileName));
+                cmdlet.ThrowTerminatingError(new ErrorRecord(ex, "JelouInvalidArgument", ErrorCategory.InvalidArgument, baseUri));
                 throw;
             }
         }
 
-        private static Resolved ResolveCore(PSCredential? explicitCredential, string? profileName, Uri? baseUri)
+        public static ErrorCategory CategoryFor(CredentialErrorReason reason) => reason switch
         {
-            var environmentBase = Environment.GetEnvironmentVariable("JELOU_BASE_URI");
-            if (explicitCredential is not null)
-            {
-                return new Resolved(new JelouCredential(explicitCredential.UserName, explicitCredential.Password), Base(baseUri, null), "-Credential");
-            }
-
-            var name = profileName ?? DefaultProfile;
-            if (CredentialSession.Shared.TryGet(name, out var profile))
-            {
-                return new Resolved(profile.Credential, Base(baseUri, profile.BaseUri), $"session profile '{name}'");
-            }
-
-            var id = Environment.GetEnvironmentVariable("JELOU_CLIENT_ID");
-            var secret = Environment.GetEnvironmentVariable("JELOU_CLIENT_SECRET");
-            if (profileName is null && !string.IsNullOrEmpty(id) && !string.IsNullOrEmpty(secret))
-            {
-                return new Resolved(JelouCredential.FromPlainText(id!, secret!), Base(baseUri, string.IsNullOrEmpty(environmentBase) ? null : new Uri(environmentBase)), "environment variables JELOU_CLIENT_ID/JELOU_CLIENT_SECRET");
-            }
-
-            throw new InvalidOperationException(profileName is null
-                ? "No Jelou credential is set. Run Set-JelouCredential -Credential (Get-Credential) (user name = client id, password = client secret), pass -Credential, or set the environment variables JELOU_CLIENT_ID and JELOU_CLIENT_SECRET."
-                : $"No Jelou credential profile named '{profileName}'. Run Set-JelouCredential -Name {profileName} -Credential (Get-Credential).");
-        }
-
-        private static Uri Base(Uri? explicitUri, Uri? profileUri) => JelouClientOptions.ValidateBaseUri(explicitUri ?? profileUri ?? JelouClientOptions.DefaultBaseUri);
-
-        internal sealed class Resolved
-        {
-            public Resolved(JelouCredential credential, Uri baseUri, string source)
-            {
-                Credential = credential;
-                BaseUri = baseUri;
-                Source = source;
-            }
-
-            public JelouCredential Credential { get; }
-
-            public Uri BaseUri { get; }
-
-            public string Source { get; }
-        }
+            CredentialErrorReason.NotFound => ErrorCategory.ObjectNotFound,
+            CredentialErrorReason.Incomplete or CredentialErrorReason.InvalidValue => ErrorCategory.InvalidArgument,
+            CredentialErrorReason.InsecurePermissions => ErrorCategory.SecurityError,
+            CredentialErrorReason.Corrupt or CredentialErrorReason.UnsupportedVersion => ErrorCategory.InvalidData,
+            CredentialErrorReason.PlatformNotSupported => ErrorCategory.NotImplemented,
+            _ => ErrorCategory.ResourceUnavailable,
+        };
     }
 }

@@ -29,6 +29,7 @@ namespace Jelou.PowerShell
         [Parameter]
         [Alias("Profile")]
         [ValidateNotNullOrEmpty]
+        [ArgumentCompleter(typeof(ProfileNameCompleter))]
         public string? CredentialName { get; set; }
 
         /// <summary>The API root; https://api.jelou.ai by default.</summary>
@@ -205,7 +206,7 @@ namespace Jelou.PowerShell
         private JelouClient CreateClient()
         {
             var resolved = CredentialResolution.Resolve(this, Credential, CredentialName, BaseUri);
-            WriteVerbose($"Using client id '{resolved.Credential.ClientId}' from {resolved.Source}, API {resolved.BaseUri}.");
+            WriteVerbose($"Using client id '{resolved.Credential.ClientId}' from {resolved.Description}, API {resolved.BaseUri}.");
             var options = new JelouClientOptions(resolved.Credential)
             {
                 BaseUri = resolved.BaseUri,

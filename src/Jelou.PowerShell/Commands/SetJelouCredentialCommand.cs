@@ -5,10 +5,15 @@ using Jelou.Credentials;
 namespace Jelou.PowerShell.Commands
 {
     /// <summary>
-    /// <para type="synopsis">Sets the Jelou client id and client secret that the send cmdlets use.</para>
+    /// <para type="synopsis">Sets the Jelou client id and client secret that the send cmdlets use, for this session or persisted for the current user.</para>
     /// </summary>
+    /// <remarks>
+    /// -Scope CurrentUser persists with DPAPI (current user) on Windows; on Linux and macOS in a file readable only
+    /// by the owner (0600 in a 0700 folder), where the secret is protected by those permissions alone. -Vault keeps
+    /// it in a SecretManagement vault instead.
+    /// </remarks>
     [Cmdlet(VerbsCommon.Set, "JelouCredential", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Low, DefaultParameterSetName = CredentialSet)]
-    [OutputType(typeof(CredentialProfile))]
+    [OutputType(typeof(CredentialInfo))]
     public sealed class SetJelouCredentialCommand : PSCmdlet
     {
         private const string CredentialSet = "Credential";
@@ -33,11 +38,21 @@ namespace Jelou.PowerShell.Commands
         [Parameter(ValueFromPipelineByPropertyName = true)]
         [Alias("Profile", "CredentialName")]
         [ValidateNotNullOrEmpty]
+        [ArgumentCompleter(typeof(ProfileNameCompleter))]
         public string Name { get; set; } = CredentialProfile.DefaultName;
 
         /// <summary>The API root for this profile; https://api.jelou.ai when omitted.</summary>
         [Parameter(ValueFromPipelineByPropertyName = true)]
         public Uri? BaseUri { get; set; }
+
+        /// <summary>Process (default): this session only. CurrentUser: also persisted for the current user.</summary>
+        [Parameter]
+        public CredentialScope Scope { get; set; } = CredentialScope.Process;
+
+        /// <summary>Also store it in this Microsoft.PowerShell.SecretManagement vault (as secret "Jelou-&lt;Name&gt;").</summary>
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        public string? Vault { get; set; }
 
         /// <summary>Writes the profile (never the secret).</summary>
         [Parameter]
@@ -47,12 +62,12 @@ namespace Jelou.PowerShell.Commands
         protected override void ProcessRecord()
         {
             JelouCredential credential;
+            PSCredential asPsCredential;
             try
             {
-                credential = ParameterSetName == CredentialSet
-                    ? new JelouCredential(Credential.UserName, Credential.Password)
-                    : new JelouCredential(ClientId, ClientSecret);
                 CredentialProfile.ValidateName(Name);
+                asPsCredential = ParameterSetName == CredentialSet ? Credential : new PSCredential(ClientId, ClientSecret);
+                credential = new JelouCredential(asPsCredential.UserName, asPsCredential.Password);
             }
             catch (ArgumentException ex)
             {
@@ -60,27 +75,60 @@ namespace Jelou.PowerShell.Commands
                 return;
             }
 
-            if (!ShouldProcess($"profile '{Name}' (client id {credential.ClientId})", "Set Jelou credential for this session"))
-            {
-                return;
-            }
-
-            CredentialProfile profile;
             try
             {
-                profile = CredentialSession.Shared.Set(Name, credential, BaseUri);
-            }
-            catch (Exception ex) when (ex is ArgumentException or JelouCredentialException)
-            {
-                ThrowTerminatingError(new ErrorRecord(ex, "JelouInvalidBaseUri", ErrorCategory.InvalidArgument, BaseUri));
-                return;
-            }
+                // The session always gets it, so the sends of this session need no store round trip.
+                CredentialInfo info;
+                if (Vault is not null)
+                {
+                    if (!ShouldProcess($"profile '{Name}' (client id {credential.ClientId})", $"Store Jelou credential in SecretManagement vault '{Vault}'"))
+                    {
+                        return;
+                    }
 
-            ModuleState.Reset();
-            WriteVerbose($"Jelou credential profile '{profile.Name}' set for this session (client id {profile.ClientId}).");
-            if (PassThru)
+                    SecretVault.Save(this, Vault, Name, asPsCredential);
+                    CredentialSession.Shared.Set(Name, credential, BaseUri);
+                    info = CredentialInfo.ForVault(Name, credential.ClientId, Vault);
+                }
+                else if (Scope == CredentialScope.CurrentUser)
+                {
+                    var store = new CredentialFileStore();
+                    if (!ShouldProcess($"profile '{Name}' (client id {credential.ClientId})", $"Persist Jelou credential in {store.StoreDescription}"))
+                    {
+                        return;
+                    }
+
+                    info = CredentialInfo.From(store.Save(Name, credential, BaseUri));
+                    CredentialSession.Shared.Set(Name, credential, BaseUri);
+                    if (!store.EncryptsSecrets)
+                    {
+                        WriteVerbose($"Stored in {store.Path}, readable only by you (mode 0600); the secret is protected by those file permissions, not encrypted.");
+                    }
+                }
+                else
+                {
+                    if (!ShouldProcess($"profile '{Name}' (client id {credential.ClientId})", "Set Jelou credential for this session"))
+                    {
+                        return;
+                    }
+
+                    info = CredentialInfo.From(CredentialSession.Shared.Set(Name, credential, BaseUri));
+                }
+
+                ModuleState.Reset();
+                WriteVerbose($"Jelou credential profile '{info.Name}' set (client id {info.ClientId}, {info.Store}).");
+                if (PassThru)
+                {
+                    WriteObject(info);
+                }
+            }
+            catch (JelouCredentialException ex)
             {
-                WriteObject(profile);
+                ThrowTerminatingError(new ErrorRecord(ex, ex.ErrorId, CredentialResolution.CategoryFor(ex.Reason), Name));
+            }
+            catch (ArgumentException ex)
+            {
+                ThrowTerminatingError(new ErrorRecord(ex, "JelouInvalidArgument", ErrorCategory.InvalidArgument, BaseUri));
             }
         }
     }
