@@ -83,12 +83,16 @@ namespace Jelou.PowerShell.Commands
         /// <summary>Latitude of a location, in decimal degrees.</summary>
         [Parameter(ValueFromPipelineByPropertyName = true)]
         [Alias("Lat")]
-        public double? Latitude { get; set; }
+        [AllowEmptyString]
+        [AllowNull]
+        public string? Latitude { get; set; }
 
         /// <summary>Longitude of a location, in decimal degrees.</summary>
         [Parameter(ValueFromPipelineByPropertyName = true)]
         [Alias("Long", "Lng", "Lon")]
-        public double? Longitude { get; set; }
+        [AllowEmptyString]
+        [AllowNull]
+        public string? Longitude { get; set; }
 
         /// <summary>Reply button titles (1 to 3).</summary>
         [Parameter(ValueFromPipelineByPropertyName = true)]
@@ -167,6 +171,7 @@ namespace Jelou.PowerShell.Commands
                 return;
             }
 
+            result.UserId = message.UserId;
             var botId = result.BotId!;
             var target = $"{message.UserId} via bot {botId}";
             var action = $"Send {result.Type} message" + (string.IsNullOrEmpty(Text) ? string.Empty : $" '{Preview(Text)}'");
@@ -176,6 +181,23 @@ namespace Jelou.PowerShell.Commands
             }
 
             Submit(new BulkItem(result, (client, options, token) => client.SendBotMessageAsync(botId, message, options, token)));
+        }
+
+        // Coordinates bind as text: an empty CSV cell must mean "no location", never 0, and a value written with
+        // the wrong decimal separator must be reported, not guessed.
+        private static double? Coordinate(string field, string? value)
+        {
+            if (string.IsNullOrWhiteSpace(value))
+            {
+                return null;
+            }
+
+            if (double.TryParse(value, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var number))
+            {
+                return number;
+            }
+
+            throw new JelouValidationException(new[] { new ValidationProblem(field, $"'{value}' is not a number in decimal degrees; write it with a dot, such as -2.1894.") });
         }
 
         private BotMessageFields ReadFields() => new()
@@ -188,8 +210,8 @@ namespace Jelou.PowerShell.Commands
             Caption = Caption,
             MediaUrl = MediaUrl,
             FileName = FileName,
-            Latitude = Latitude,
-            Longitude = Longitude,
+            Latitude = Coordinate("latitude", Latitude),
+            Longitude = Coordinate("longitude", Longitude),
             QuickReplies = QuickReply?.Where(q => !string.IsNullOrWhiteSpace(q)).ToList(),
             Options = PowerShellValues.ToOptions(Option),
             ButtonText = ButtonText,
