@@ -54,8 +54,9 @@ namespace Jelou.PowerShell.Commands
 
         /// <summary>A uuid for the message; generated when omitted (only with a single message).</summary>
         [Parameter(ValueFromPipelineByPropertyName = true, ParameterSetName = FieldsSet)]
-        [Alias("Id")]
-        public Guid? MessageId { get; set; }
+        // Not "MessageId": that is the server's id in the report, and a report piped back in must not bind it here.
+        [Alias("Uuid")]
+        public Guid? Id { get; set; }
 
         /// <summary>Messages of mixed types: hashtables or objects with type, text, mediaUrl and optional id.</summary>
         [Parameter(Mandatory = true, ParameterSetName = MessageSet)]
@@ -134,11 +135,11 @@ namespace Jelou.PowerShell.Commands
                 messages.AddRange(urls.Select(u => new RoomMessageFields { Type = null, MediaUrl = u }));
             }
 
-            if (MessageId is { } id)
+            if (Id is { } id)
             {
                 if (messages.Count != 1)
                 {
-                    throw new ArgumentException($"-MessageId names one message, but this call has {messages.Count}; give ids through -RoomMessage instead.");
+                    throw new ArgumentException($"-Id names one message, but this call has {messages.Count}; give ids through -RoomMessage instead.");
                 }
 
                 messages[0].Id = id;
