@@ -16,6 +16,7 @@
         'Set-JelouCredential'
         'Get-JelouCredential'
         'Remove-JelouCredential'
+        'Test-JelouCredential'
         'Set-JelouRequestContext'
         'Get-JelouRequestContext'
     )
@@ -27,7 +28,7 @@
             Tags         = @('Jelou', 'WhatsApp', 'Messaging', 'Chatbot', 'Bulk', 'PSEdition_Core', 'PSEdition_Desktop', 'Windows', 'Linux', 'MacOS')
             ProjectUri   = 'https://github.com/jelou-powershell/Jelou'
             LicenseUri   = 'https://github.com/jelou-powershell/Jelou/blob/main/LICENSE'
-            ReleaseNotes = 'First release: Send-JelouBotMessage (every message type), Send-JelouRoomMessage, Set-JelouCredential.'
+            ReleaseNotes = 'First release: Send-JelouBotMessage (every message type), Send-JelouRoomMessage, bulk sends from CSV, credentials (Set-, Get-, Remove-, Test-JelouCredential) and session request defaults (Set-, Get-JelouRequestContext).'
         }
     }
 }

@@ -13,10 +13,12 @@ internal sealed class FakeRequestHandler
     internal const string BotEndpoint = "bot";
     internal const string RoomEndpoint = "room";
     internal const string OtherEndpoint = "other";
+    internal const string TemplatesEndpoint = "templates";
 
     private const string ControlPrefix = "/_fake/";
     private const string BotPrefix = "/v1/bots/";
     private const string BotSuffix = "/messages";
+    private const string TemplatesSuffix = "/templates";
     private const string RoomPrefix = "/v1/rooms/";
     private const string RoomSuffix = "/message";
 
@@ -121,6 +123,14 @@ internal sealed class FakeRequestHandler
             }
 
             (int status, byte[]? error) = Check(request, route);
+            if (error is null && route.Endpoint == TemplatesEndpoint)
+            {
+                // A read-only call (what Test-JelouCredential uses): answers, never touches the message ledger.
+                Finish(StatusCodes.Status200OK);
+                await WriteAsync(context, StatusCodes.Status200OK, JsonBodies.EmptyTemplates).ConfigureAwait(false);
+                return;
+            }
+
             if (error is null)
             {
                 await body.ReadAsync(request, route, context.RequestAborted).ConfigureAwait(false);
@@ -183,7 +193,7 @@ internal sealed class FakeRequestHandler
             }
         }
 
-        return IsJson(request.ContentType) ? (0, null) : (StatusCodes.Status415UnsupportedMediaType, JsonBodies.UnsupportedMediaType);
+        return route.Endpoint == TemplatesEndpoint || IsJson(request.ContentType) ? (0, null) : (StatusCodes.Status415UnsupportedMediaType, JsonBodies.UnsupportedMediaType);
     }
 
     private bool IsAuthorized(HttpRequest request)
@@ -345,6 +355,11 @@ internal sealed class FakeRequestHandler
                 {
                     return new Route(RoomEndpoint, null, roomId);
                 }
+            }
+
+            if (HttpMethods.IsGet(method) && TryId(path, BotPrefix, TemplatesSuffix) is { } templatesBot)
+            {
+                return new Route(TemplatesEndpoint, templatesBot, null);
             }
 
             return new Route(OtherEndpoint, null, null);

@@ -20,6 +20,8 @@ internal static class JsonBodies
     public static readonly byte[] UnsupportedMediaType = G4Error("E0415", "UNSUPPORTED_MEDIA_TYPE",
         "Content-Type must be application/json", "El Content-Type debe ser application/json");
     public static readonly byte[] BadJson = G4Error("E0400", "BAD_REQUEST", "The request body is not valid JSON", "El cuerpo de la solicitud no es un JSON válido");
+    public static readonly byte[] EmptyTemplates = Encoding.UTF8.GetBytes("{\"results\":[]}");
+
     public static readonly byte[] RouteNotFound = G4Error("E0404", "NOT_FOUND", "Route not found", "Ruta no encontrada");
     public static readonly byte[] TooManyRequests = G4Error("E0429", "TOO_MANY_REQUESTS", "Too many requests", "Demasiadas solicitudes");
     public static readonly byte[] ServiceUnavailable = G4Error("E0503", "SERVICE_UNAVAILABLE", "Service unavailable", "Servicio no disponible");

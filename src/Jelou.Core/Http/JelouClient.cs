@@ -72,7 +72,7 @@ namespace Jelou.Http
                 throw new ArgumentException("The bot id is empty.", nameof(botId));
             }
 
-            return SendAsync("v1/bots/" + Uri.EscapeDataString(botId.Trim()) + "/messages", BotMessageSerializer.Serialize(message), options, cancellationToken);
+            return SendAsync(HttpMethod.Post, "v1/bots/" + Uri.EscapeDataString(botId.Trim()) + "/messages", BotMessageSerializer.Serialize(message), options, cancellationToken);
         }
 
         /// <summary>Sends messages into a room (POST /v1/rooms/{roomId}/message).</summary>
@@ -83,7 +83,23 @@ namespace Jelou.Http
                 throw new ArgumentException("The room id is empty.", nameof(roomId));
             }
 
-            return SendAsync("v1/rooms/" + Uri.EscapeDataString(roomId.Trim()) + "/message", BotMessageSerializer.Serialize(request), options, cancellationToken);
+            return SendAsync(HttpMethod.Post, "v1/rooms/" + Uri.EscapeDataString(roomId.Trim()) + "/message", BotMessageSerializer.Serialize(request), options, cancellationToken);
+        }
+
+        /// <summary>
+        /// Checks that the credential works for a bot without sending anything: GET /v1/bots/{botId}/templates,
+        /// a read-only call. Being idempotent, it is retried on any transient failure.
+        /// </summary>
+        public Task<SendOutcome> CheckAccessAsync(string botId, SendRequestOptions? options = null, CancellationToken cancellationToken = default)
+        {
+            if (string.IsNullOrWhiteSpace(botId))
+            {
+                throw new ArgumentException("The bot id is empty.", nameof(botId));
+            }
+
+            var retry = (options?.Retry ?? RetrySettings.Default) with { RetryPossiblyDelivered = true };
+            var readOptions = new SendRequestOptions { Retry = retry, Pacer = options?.Pacer, OnRetry = options?.OnRetry };
+            return SendAsync(HttpMethod.Get, "v1/bots/" + Uri.EscapeDataString(botId.Trim()) + "/templates", null, readOptions, cancellationToken);
         }
 
         /// <inheritdoc />
@@ -131,11 +147,11 @@ namespace Jelou.Http
             return "Jelou-PowerShell/" + Version + " (" + (string.IsNullOrWhiteSpace(comment) ? string.Empty : comment + "; ") + runtime + ")";
         }
 
-        private async Task<SendOutcome> SendAsync(string path, byte[] body, SendRequestOptions? options, CancellationToken cancellationToken)
+        private async Task<SendOutcome> SendAsync(HttpMethod method, string path, byte[]? body, SendRequestOptions? options, CancellationToken cancellationToken)
         {
             var settings = options?.Retry ?? RetrySettings.Default;
             var pipeline = pipelines.GetOrAdd(settings, BuildPipeline);
-            var state = new AttemptState(this, new Uri(BaseUri, path), body, options);
+            var state = new AttemptState(this, method, new Uri(BaseUri, path), body, options);
             var stopwatch = Stopwatch.StartNew();
             var context = ResilienceContextPool.Shared.Get(cancellationToken);
             context.Properties.Set(StateKey, state);
@@ -317,15 +333,17 @@ namespace Jelou.Http
         private sealed class AttemptState
         {
             private readonly JelouClient client;
+            private readonly HttpMethod method;
             private readonly Uri uri;
-            private readonly byte[] body;
+            private readonly byte[]? body;
             private readonly SendRequestOptions? options;
             private List<string>? retryReasons;
             private int requestWritten;
 
-            public AttemptState(JelouClient client, Uri uri, byte[] body, SendRequestOptions? options)
+            public AttemptState(JelouClient client, HttpMethod method, Uri uri, byte[]? body, SendRequestOptions? options)
             {
                 this.client = client;
+                this.method = method;
                 this.uri = uri;
                 this.body = body;
                 this.options = options;
@@ -356,8 +374,13 @@ namespace Jelou.Http
                     }
 
                     Attempts++;
-                    using var request = new HttpRequestMessage(HttpMethod.Post, uri) { Content = new ByteArrayContent(body) };
-                    request.Content.Headers.ContentType = JsonContentType;
+                    using var request = new HttpRequestMessage(method, uri);
+                    if (body is not null)
+                    {
+                        request.Content = new ByteArrayContent(body);
+                        request.Content.Headers.ContentType = JsonContentType;
+                    }
+
                     Interlocked.Exchange(ref requestWritten, 1);
                     var response = await client.http.SendAsync(request, HttpCompletionOption.ResponseContentRead, cancellationToken).ConfigureAwait(false);
                     var status = (int)response.StatusCode;

@@ -1,0 +1,70 @@
+using System.Management.Automation;
+using Jelou.Credentials;
+using Jelou.Http;
+
+namespace Jelou.PowerShell.Commands
+{
+    /// <summary>
+    /// <para type="synopsis">Checks that a Jelou credential works for a bot, without sending a message (a read-only call that lists the bot's templates).</para>
+    /// </summary>
+    [Cmdlet(VerbsDiagnostic.Test, "JelouCredential")]
+    [OutputType(typeof(CredentialTestResult), typeof(bool))]
+    public sealed class TestJelouCredentialCommand : PSCmdlet, IDisposable
+    {
+        private readonly CancellationTokenSource cancellation = new();
+
+        /// <summary>The bot to check access to.</summary>
+        [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
+        [Alias("bot_id", "Bot")]
+        [ValidateNotNullOrEmpty]
+        public string BotId { get; set; } = string.Empty;
+
+        /// <summary>The credential to test instead of the stored one.</summary>
+        [Parameter]
+        [Credential]
+        public PSCredential? Credential { get; set; }
+
+        /// <summary>The stored profile to test.</summary>
+        [Parameter(ValueFromPipelineByPropertyName = true)]
+        [Alias("Profile", "Name")]
+        [ValidateNotNullOrEmpty]
+        [ArgumentCompleter(typeof(ProfileNameCompleter))]
+        public string? CredentialName { get; set; }
+
+        /// <summary>The API root; https://api.jelou.ai by default.</summary>
+        [Parameter]
+        public Uri? BaseUri { get; set; }
+
+        /// <summary>Seconds to wait for the answer. Default 30.</summary>
+        [Parameter]
+        [ValidateRange(1, 3600)]
+        public int TimeoutSec { get; set; } = (int)RetrySettings.Default.AttemptTimeout.TotalSeconds;
+
+        /// <summary>Returns only $true or $false.</summary>
+        [Parameter]
+        public SwitchParameter Quiet { get; set; }
+
+        /// <inheritdoc />
+        public void Dispose() => cancellation.Dispose();
+
+        /// <summary>Runs the check.</summary>
+        protected override void ProcessRecord()
+        {
+            var resolved = CredentialResolution.Resolve(this, Credential, CredentialName, BaseUri);
+            var client = ModuleState.GetClient(new JelouClientOptions(resolved.Credential) { BaseUri = resolved.BaseUri });
+            var options = new SendRequestOptions { Retry = RetrySettings.Default with { AttemptTimeout = TimeSpan.FromSeconds(TimeoutSec), MaximumRetryCount = 1 } };
+            var outcome = client.CheckAccessAsync(BotId, options, cancellation.Token).GetAwaiter().GetResult();
+            WriteVerbose($"Tested client id '{resolved.Credential.ClientId}' from {resolved.Description} against bot {BotId}: HTTP {outcome.HttpStatus?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "none"}.");
+            if (Quiet)
+            {
+                WriteObject(outcome.Succeeded);
+                return;
+            }
+
+            WriteObject(new CredentialTestResult(resolved.Credential.ClientId, BotId, outcome.Succeeded, outcome.HttpStatus, outcome.Error?.ErrorId, outcome.Error?.Message, resolved.Description));
+        }
+
+        /// <summary>Cancels the check (Ctrl+C).</summary>
+        protected override void StopProcessing() => cancellation.Cancel();
+    }
+}
