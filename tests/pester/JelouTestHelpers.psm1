@@ -1,0 +1,421 @@
+#Requires -Version 5.1
+<#
+    Helpers shared by the Pester suite (and the Demo task of build.ps1): where the built module and the fake
+    API are, starting and stopping the fake Jelou API as a separate process, and its control endpoints
+    (/_fake/ledger, /_fake/reset, /_fake/faults, /_fake/enqueue).
+#>
+
+Set-StrictMode -Version 3.0
+
+function Get-JelouRepositoryRoot {
+    <# The folder that holds Jelou.sln, found by walking up from this file. #>
+    [CmdletBinding()]
+    [OutputType([string])]
+    param()
+
+    $directory = $PSScriptRoot
+    while ($directory) {
+        if (Test-Path -LiteralPath (Join-Path $directory 'Jelou.sln')) {
+            return $directory
+        }
+
+        $parent = Split-Path -Parent $directory
+        if ($parent -eq $directory) {
+            break
+        }
+
+        $directory = $parent
+    }
+
+    throw "Cannot find the repository root (a folder with Jelou.sln) above '$PSScriptRoot'."
+}
+
+function Get-JelouModulePath {
+    <# The manifest of the newest staged module: out/Jelou/<version>/Jelou.psd1. #>
+    [CmdletBinding()]
+    [OutputType([string])]
+    param()
+
+    $root = Get-JelouRepositoryRoot
+    $staging = Join-Path (Join-Path $root 'out') 'Jelou'
+    $candidates = @()
+    if (Test-Path -LiteralPath $staging) {
+        $candidates = @(
+            Get-ChildItem -LiteralPath $staging -Directory |
+                Where-Object { $null -ne ($_.Name -as [version]) -and (Test-Path -LiteralPath (Join-Path $_.FullName 'Jelou.psd1')) } |
+                Sort-Object -Property { [version]$_.Name } -Descending
+        )
+    }
+
+    if ($candidates.Count -eq 0) {
+        throw "No staged Jelou module under '$staging'. Build it first: dotnet build Jelou.sln -c Release (or ./build.ps1)."
+    }
+
+    return (Join-Path $candidates[0].FullName 'Jelou.psd1')
+}
+
+function Get-FakeJelouApiPath {
+    <# The fake API assembly: the most recently built of the Release and Debug outputs. #>
+    [CmdletBinding()]
+    [OutputType([string])]
+    param()
+
+    $root = Get-JelouRepositoryRoot
+    $project = Join-Path (Join-Path $root 'tests') 'Jelou.FakeApi'
+    $found = @(
+        foreach ($configuration in 'Release', 'Debug') {
+            $path = [System.IO.Path]::Combine($project, 'bin', $configuration, 'net10.0', 'Jelou.FakeApi.dll')
+            if (Test-Path -LiteralPath $path) {
+                Get-Item -LiteralPath $path
+            }
+        }
+    )
+
+    if ($found.Count -eq 0) {
+        throw "The fake Jelou API is not built (looked for tests/Jelou.FakeApi/bin/Release|Debug/net10.0/Jelou.FakeApi.dll). Run: dotnet build Jelou.sln -c Release"
+    }
+
+    return ($found | Sort-Object -Property LastWriteTimeUtc -Descending | Select-Object -First 1).FullName
+}
+
+function Get-DotNetPath {
+    [CmdletBinding()]
+    [OutputType([string])]
+    param()
+
+    $command = Get-Command -Name 'dotnet' -CommandType Application -ErrorAction SilentlyContinue | Select-Object -First 1
+    if ($command) {
+        return $command.Source
+    }
+
+    if ($env:DOTNET_ROOT) {
+        foreach ($name in 'dotnet', 'dotnet.exe') {
+            $candidate = Join-Path $env:DOTNET_ROOT $name
+            if (Test-Path -LiteralPath $candidate) {
+                return $candidate
+            }
+        }
+    }
+
+    throw 'dotnet is not on PATH; the fake Jelou API runs with dotnet.'
+}
+
+function Get-FakeBaseUri {
+    param([Parameter(Mandatory = $true)] $Fake)
+
+    if ($Fake -is [string]) {
+        return $Fake.TrimEnd('/')
+    }
+
+    if ($Fake -is [uri]) {
+        return $Fake.AbsoluteUri.TrimEnd('/')
+    }
+
+    return ([string]$Fake.BaseUri).TrimEnd('/')
+}
+
+function Get-RestParameters {
+    # PowerShell 7 honours HTTP(S)_PROXY for Invoke-RestMethod; the fake is on loopback and must be reached directly.
+    $parameters = @{ ErrorAction = 'Stop' }
+    if ($PSVersionTable.PSVersion.Major -ge 6) {
+        $parameters['NoProxy'] = $true
+    }
+    else {
+        $parameters['UseBasicParsing'] = $true
+    }
+
+    return $parameters
+}
+
+function Start-FakeJelouApi {
+    <#
+    .SYNOPSIS
+        Starts the fake Jelou API on an ephemeral loopback port and returns BaseUri, Process and Credential.
+    .DESCRIPTION
+        Standard input is redirected to a pipe that this session keeps open: the fake stops by itself when the
+        pipe closes, so a crashed test run never leaves a server behind. Stop-FakeJelouApi closes the pipe and,
+        if needed, kills the process. With -IgnoreStdin the fake gets --ignore-stdin instead.
+    #>
+    [CmdletBinding()]
+    param(
+        # Extra arguments, such as '--known-bot', 'bot1'.
+        [string[]] $ArgumentList = @(),
+        [string] $ClientId = 'test-client',
+        [string] $ClientSecret = 'test-secret',
+        [int] $TimeoutSeconds = 30,
+        [switch] $IgnoreStdin
+    )
+
+    $dll = Get-FakeJelouApiPath
+    $arguments = @($dll, '--port', '0', '--client-id', $ClientId, '--client-secret', $ClientSecret)
+    if ($IgnoreStdin) {
+        $arguments += '--ignore-stdin'
+    }
+
+    $arguments += $ArgumentList
+
+    $startInfo = New-Object System.Diagnostics.ProcessStartInfo
+    $startInfo.FileName = Get-DotNetPath
+    $startInfo.UseShellExecute = $false
+    $startInfo.RedirectStandardOutput = $true
+    $startInfo.RedirectStandardInput = $true
+    $startInfo.CreateNoWindow = $true
+    $startInfo.WorkingDirectory = Split-Path -Parent $dll
+    $startInfo.StandardOutputEncoding = New-Object System.Text.UTF8Encoding($false)
+    if ($null -ne $startInfo.PSObject.Properties['ArgumentList']) {
+        foreach ($argument in $arguments) {
+            $startInfo.ArgumentList.Add([string]$argument)
+        }
+    }
+    else {
+        # Windows PowerShell 5.1 (.NET Framework) has only the Arguments string.
+        $startInfo.Arguments = (@(foreach ($argument in $arguments) { '"' + ([string]$argument).Replace('"', '\"') + '"' }) -join ' ')
+    }
+
+    $process = [System.Diagnostics.Process]::Start($startInfo)
+    if ($null -eq $process) {
+        throw "Could not start '$($startInfo.FileName) $dll'."
+    }
+
+    $seen = New-Object System.Text.StringBuilder
+    $baseUri = $null
+    try {
+        $deadline = [DateTime]::UtcNow.AddSeconds($TimeoutSeconds)
+        while ($null -eq $baseUri) {
+            $remaining = $deadline - [DateTime]::UtcNow
+            if ($remaining -le [TimeSpan]::Zero) {
+                throw "The fake Jelou API did not print 'Listening on ...' within $TimeoutSeconds s. Output so far: $seen"
+            }
+
+            $pending = $process.StandardOutput.ReadLineAsync()
+            if (-not $pending.Wait([int][Math]::Ceiling($remaining.TotalMilliseconds))) {
+                throw "The fake Jelou API did not print 'Listening on ...' within $TimeoutSeconds s. Output so far: $seen"
+            }
+
+            $line = $pending.Result
+            if ($null -eq $line) {
+                $code = $null
+                if ($process.WaitForExit(5000)) {
+                    $code = $process.ExitCode
+                }
+
+                throw "The fake Jelou API exited (exit code $code) before listening. Output: $seen"
+            }
+
+            [void]$seen.AppendLine($line)
+            if ($line -match 'Listening on (http://\S+)') {
+                $baseUri = $Matches[1]
+            }
+        }
+    }
+    catch {
+        $failure = $_
+        try {
+            if (-not $process.HasExited) {
+                $process.Kill()
+            }
+        }
+        catch {
+            Write-Verbose "Could not kill the fake API process: $_"
+        }
+
+        $process.Dispose()
+        throw $failure
+    }
+
+    if (-not $baseUri.EndsWith('/')) {
+        $baseUri += '/'
+    }
+
+    $secure = New-Object System.Security.SecureString
+    foreach ($character in $ClientSecret.ToCharArray()) {
+        $secure.AppendChar($character)
+    }
+
+    $secure.MakeReadOnly()
+    [pscustomobject]@{
+        PSTypeName   = 'Jelou.Tests.FakeApi'
+        BaseUri      = $baseUri
+        Process      = $process
+        ProcessId    = $process.Id
+        Credential   = New-Object System.Management.Automation.PSCredential($ClientId, $secure)
+        ClientId     = $ClientId
+        ClientSecret = $ClientSecret
+        DllPath      = $dll
+    }
+}
+
+function Stop-FakeJelouApi {
+    <# Stops a fake started by Start-FakeJelouApi: closes its stdin, waits, then kills it if it is still running. #>
+    [CmdletBinding()]
+    param(
+        [Parameter(Mandatory = $true, Position = 0, ValueFromPipeline = $true)]
+        [AllowNull()]
+        $Fake
+    )
+
+    process {
+        if ($null -eq $Fake -or $null -eq $Fake.Process) {
+            return
+        }
+
+        $process = $Fake.Process
+        try {
+            if (-not $process.HasExited) {
+                try {
+                    $process.StandardInput.Close()
+                }
+                catch {
+                    Write-Verbose "Could not close the fake API's stdin: $_"
+                }
+
+                if (-not $process.WaitForExit(5000)) {
+                    try {
+                        $process.Kill()
+                    }
+                    catch {
+                        Write-Verbose "Could not kill the fake API process: $_"
+                    }
+
+                    [void]$process.WaitForExit(5000)
+                }
+            }
+        }
+        finally {
+            $process.Dispose()
+        }
+    }
+}
+
+function Get-FakeLedger {
+    <# GET /_fake/ledger: count, maxInFlight, totalRequests and entries (sequence, endpoint, botId, roomId, userId, type, body, messageId, ...). #>
+    [CmdletBinding()]
+    param(
+        [Parameter(Mandatory = $true, Position = 0)] $Fake,
+        [switch] $Attempts
+    )
+
+    $uri = (Get-FakeBaseUri $Fake) + '/_fake/ledger'
+    if ($Attempts) {
+        $uri += '?attempts=1'
+    }
+
+    $rest = Get-RestParameters
+    Invoke-RestMethod -Uri $uri -Method Get @rest
+}
+
+function Reset-FakeJelouApi {
+    <# POST /_fake/reset: clears the ledger, the scripted responses and every fault. #>
+    [CmdletBinding()]
+    param([Parameter(Mandatory = $true, Position = 0)] $Fake)
+
+    $rest = Get-RestParameters
+    $null = Invoke-RestMethod -Uri ((Get-FakeBaseUri $Fake) + '/_fake/reset') -Method Post @rest
+}
+
+function Invoke-FakeControl {
+    param(
+        [Parameter(Mandatory = $true)] $Fake,
+        [Parameter(Mandatory = $true)] [string] $Path,
+        [Parameter(Mandatory = $true)] [string] $Json
+    )
+
+    $rest = Get-RestParameters
+    $body = [System.Text.Encoding]::UTF8.GetBytes($Json)
+    Invoke-RestMethod -Uri ((Get-FakeBaseUri $Fake) + $Path) -Method Post -Body $body -ContentType 'application/json; charset=utf-8' @rest
+}
+
+function Set-FakeFaults {
+    <#
+    .SYNOPSIS
+        POST /_fake/faults with any of latencyMs, latencyJitterMs, rate429, rate503, rate500, rateDropBeforeRead,
+        rateDropAfterAccept, retryAfter. Returns the settings now in force.
+    #>
+    [CmdletBinding()]
+    param(
+        [Parameter(Mandatory = $true, Position = 0)] $Fake,
+        [Parameter(Mandatory = $true, Position = 1)] [hashtable] $Faults
+    )
+
+    Invoke-FakeControl -Fake $Fake -Path '/_fake/faults' -Json (ConvertTo-Json -InputObject $Faults -Depth 5 -Compress)
+}
+
+function Add-FakeResponse {
+    <#
+    .SYNOPSIS
+        POST /_fake/enqueue: the next API requests get these answers, in order.
+    .EXAMPLE
+        Add-FakeResponse $fake @{ status = 422 }, @{ status = 500 }
+        Add-FakeResponse $fake @{ status = 503; headers = @{ 'Retry-After' = '0' } }
+    #>
+    [CmdletBinding()]
+    param(
+        [Parameter(Mandatory = $true, Position = 0)] $Fake,
+        # Hashtables with status, body, headers, drop ('before' or 'after') and delayMs.
+        [Parameter(Mandatory = $true, Position = 1)] [object[]] $Response
+    )
+
+    # -InputObject keeps a single response an array, which the endpoint accepts as well.
+    $json = ConvertTo-Json -InputObject @($Response) -Depth 10 -Compress
+    $null = Invoke-FakeControl -Fake $Fake -Path '/_fake/enqueue' -Json $json
+}
+
+function Invoke-IsolatedScript {
+    <#
+    .SYNOPSIS
+        Runs a script block in a new PowerShell process (a background job, started without a profile) and
+        returns its output. For checks that need a session without this one's module state.
+    #>
+    [CmdletBinding()]
+    param(
+        [Parameter(Mandatory = $true)] [scriptblock] $ScriptBlock,
+        [object[]] $ArgumentList = @(),
+        [int] $TimeoutSeconds = 120
+    )
+
+    $job = Start-Job -ScriptBlock $ScriptBlock -ArgumentList $ArgumentList
+    try {
+        $finished = Wait-Job -Job $job -Timeout $TimeoutSeconds
+        if ($null -eq $finished) {
+            throw "The isolated script did not finish within $TimeoutSeconds s."
+        }
+
+        $jobErrors = $null
+        $output = Receive-Job -Job $job -ErrorAction SilentlyContinue -ErrorVariable jobErrors
+        if ($jobErrors) {
+            foreach ($jobError in $jobErrors) {
+                Write-Warning "Isolated script error: $jobError"
+            }
+        }
+
+        $output
+    }
+    finally {
+        Remove-Job -Job $job -Force -ErrorAction SilentlyContinue
+    }
+}
+
+function ConvertTo-Utf8BomFile {
+    <# Writes text as UTF-8 with a byte order mark, as Excel saves "CSV UTF-8". #>
+    [CmdletBinding()]
+    param(
+        [Parameter(Mandatory = $true)] [string] $Path,
+        [Parameter(Mandatory = $true)] [AllowEmptyString()] [string] $Text
+    )
+
+    [System.IO.File]::WriteAllText($Path, $Text, (New-Object System.Text.UTF8Encoding($true)))
+}
+
+Export-ModuleMember -Function @(
+    'Get-JelouRepositoryRoot'
+    'Get-JelouModulePath'
+    'Get-FakeJelouApiPath'
+    'Start-FakeJelouApi'
+    'Stop-FakeJelouApi'
+    'Get-FakeLedger'
+    'Reset-FakeJelouApi'
+    'Set-FakeFaults'
+    'Add-FakeResponse'
+    'Invoke-IsolatedScript'
+    'ConvertTo-Utf8BomFile'
+)
