@@ -23,10 +23,14 @@ namespace Jelou.Http
             while (Interlocked.CompareExchange(ref resumeAtTicks, target, current) != current);
         }
 
-        public Task WaitAsync(CancellationToken cancellationToken)
+        public async Task WaitAsync(CancellationToken cancellationToken)
         {
-            var wait = new DateTimeOffset(Interlocked.Read(ref resumeAtTicks), TimeSpan.Zero) - DateTimeOffset.UtcNow;
-            return wait > TimeSpan.Zero ? Task.Delay(wait, cancellationToken) : Task.CompletedTask;
+            // Looped: a longer pause set by another 429 while this one waits holds this request too.
+            TimeSpan wait;
+            while ((wait = new DateTimeOffset(Interlocked.Read(ref resumeAtTicks), TimeSpan.Zero) - DateTimeOffset.UtcNow) > TimeSpan.Zero)
+            {
+                await Task.Delay(wait, cancellationToken).ConfigureAwait(false);
+            }
         }
     }
 }

@@ -123,11 +123,14 @@ namespace Jelou.Http
             if (options.Proxy is not null)
             {
                 handler.UseProxy = true;
-                handler.Proxy = new WebProxy(options.Proxy)
+                // UseDefaultCredentials first: its setter resets Credentials on .NET, which would drop -ProxyCredential.
+                var proxy = new WebProxy(options.Proxy) { UseDefaultCredentials = options.ProxyUseDefaultCredentials };
+                if (!options.ProxyUseDefaultCredentials && options.ProxyCredential is not null)
                 {
-                    Credentials = options.ProxyUseDefaultCredentials ? CredentialCache.DefaultCredentials : options.ProxyCredential,
-                    UseDefaultCredentials = options.ProxyUseDefaultCredentials,
-                };
+                    proxy.Credentials = options.ProxyCredential;
+                }
+
+                handler.Proxy = proxy;
             }
             else if (options.ProxyUseDefaultCredentials)
             {
@@ -178,7 +181,9 @@ namespace Jelou.Http
                     var parsed = TryParseSuccess(text);
                     if (parsed?.Success == false)
                     {
-                        var error = new JelouApiException(JelouErrorKind.Unexpected, $"Jelou API answered {status} but reported success=false: {Truncate(redactor.Redact(text ?? string.Empty))}", status);
+                        // Read through the error parser: it decodes JSON strings before redacting, so an escaped secret is caught too.
+                        var detail = ErrorBodyParser.Parse(status, text, null, redactor, DateTimeOffset.UtcNow).ApiMessage ?? "no message";
+                        var error = new JelouApiException(JelouErrorKind.Unexpected, $"Jelou API answered {status} but reported success=false: {detail}", status);
                         return new SendOutcome(null, status, state.Attempts, elapsed, error, state.RetryReasons);
                     }
 
@@ -186,6 +191,19 @@ namespace Jelou.Http
                 }
 
                 var failure = ErrorBodyParser.Parse(status, text, response.Headers.RetryAfter, redactor, DateTimeOffset.UtcNow);
+                if (state.PossiblyDelivered && !failure.PossiblyDelivered)
+                {
+                    // An earlier attempt (retried under -RetryPossiblyDelivered) may have got through.
+                    failure = new JelouApiException(failure.Kind, failure.Message + " An earlier attempt may have delivered the message; check before sending it again.", status)
+                    {
+                        ErrorCode = failure.ErrorCode,
+                        ErrorKey = failure.ErrorKey,
+                        ApiMessage = failure.ApiMessage,
+                        RetryAfter = failure.RetryAfter,
+                        PossiblyDelivered = true,
+                    };
+                }
+
                 return new SendOutcome(null, status, state.Attempts, elapsed, failure, state.RetryReasons);
             }
 
@@ -194,31 +212,36 @@ namespace Jelou.Http
 
         private JelouApiException DescribeException(Exception? exception, AttemptState state, CancellationToken cancellationToken)
         {
+            var maybe = state.PossiblyDelivered;
+            var fate = maybe
+                ? " The message may have been delivered; check before sending it again."
+                : state.Attempts == 0 ? " Nothing was sent." : " The message was not delivered.";
             if (cancellationToken.IsCancellationRequested && exception is OperationCanceledException)
             {
-                return new JelouApiException(JelouErrorKind.Cancelled, state.RequestWritten
-                    ? "The send was stopped while the request was in flight; the message may have been delivered."
-                    : "The send was stopped before the request was sent.", null, exception)
-                {
-                    PossiblyDelivered = state.RequestWritten,
-                };
+                return new JelouApiException(JelouErrorKind.Cancelled, "The send was stopped." + fate, null, exception) { PossiblyDelivered = maybe };
             }
 
-            if (exception is TimeoutRejectedException)
+            switch (exception)
             {
-                return new JelouApiException(JelouErrorKind.Timeout, $"No answer from {BaseUri.Host} within {ErrorBodyParser.Seconds(state.LastTimeout)}; the message may have been delivered. Raise -TimeoutSec or check before sending it again.", null, exception)
-                {
-                    PossiblyDelivered = true,
-                };
+                case AttemptTimeoutException attempt:
+                    return new JelouApiException(JelouErrorKind.Timeout, $"No answer from {BaseUri.Host} within {ErrorBodyParser.Seconds(attempt.Timeout)} (-TimeoutSec)." + fate + (maybe ? " Raise -TimeoutSec if the API is slow." : string.Empty), null, exception)
+                    {
+                        PossiblyDelivered = maybe,
+                    };
+                case TimeoutRejectedException total:
+                    return new JelouApiException(JelouErrorKind.Timeout, $"Gave up after {ErrorBodyParser.Seconds(total.Timeout)}, the time allowed for one message with its retries and waits ({state.Attempts} attempt(s))." + fate, null, exception)
+                    {
+                        PossiblyDelivered = maybe,
+                    };
             }
 
             var before = exception is not null && FailedBeforeSending(exception);
             var detail = redactor.Redact(Innermost(exception)?.Message ?? "unknown error");
             return new JelouApiException(JelouErrorKind.Connection, before
-                ? $"Could not connect to {BaseUri.Host}: {detail}. The message was not sent."
-                : $"The connection to {BaseUri.Host} failed after the request was sent: {detail}. The message may have been delivered; check before sending it again.", null, exception)
+                ? $"Could not connect to {BaseUri.Host}: {detail}." + (maybe ? fate : " The message was not sent.")
+                : $"The connection to {BaseUri.Host} failed after the request was sent: {detail}." + fate, null, exception)
             {
-                PossiblyDelivered = !before,
+                PossiblyDelivered = maybe,
             };
         }
 
@@ -279,19 +302,6 @@ namespace Jelou.Http
                 });
             }
 
-            builder.AddTimeout(new TimeoutStrategyOptions
-            {
-                TimeoutGenerator = args =>
-                {
-                    var state = args.Context.Properties.GetValue(StateKey, null!);
-                    if (state is not null)
-                    {
-                        state.LastTimeout = settings.AttemptTimeout;
-                    }
-
-                    return new ValueTask<TimeSpan>(settings.AttemptTimeout);
-                },
-            });
             return builder.Build();
         }
 
@@ -311,7 +321,7 @@ namespace Jelou.Http
 
             switch (outcome.Exception)
             {
-                case TimeoutRejectedException when settings.RetryPossiblyDelivered:
+                case AttemptTimeoutException when settings.RetryPossiblyDelivered:
                     return "timed out, retried because -RetryPossiblyDelivered was given";
                 case OperationCanceledException:
                     return null;
@@ -337,8 +347,10 @@ namespace Jelou.Http
             private readonly Uri uri;
             private readonly byte[]? body;
             private readonly SendRequestOptions? options;
+            private readonly TimeSpan attemptTimeout;
             private List<string>? retryReasons;
-            private int requestWritten;
+            private int inFlight;
+            private int ambiguous;
 
             public AttemptState(JelouClient client, HttpMethod method, Uri uri, byte[]? body, SendRequestOptions? options)
             {
@@ -347,13 +359,17 @@ namespace Jelou.Http
                 this.uri = uri;
                 this.body = body;
                 this.options = options;
+                attemptTimeout = (options?.Retry ?? RetrySettings.Default).AttemptTimeout;
             }
 
             public int Attempts { get; private set; }
 
-            public TimeSpan LastTimeout { get; set; }
-
-            public bool RequestWritten => Volatile.Read(ref requestWritten) != 0;
+            /// <summary>
+            /// True when some attempt may have reached the server's processing: it was in flight when stopped, timed
+            /// out after sending, lost its connection after sending, or got 500/502/504. Waiting (Retry-After, the
+            /// client-wide pause, -RateLimit) never counts: nothing is on the wire then.
+            /// </summary>
+            public bool PossiblyDelivered => Volatile.Read(ref ambiguous) != 0 || Volatile.Read(ref inFlight) != 0;
 
             public IReadOnlyList<string> RetryReasons => (IReadOnlyList<string>?)retryReasons ?? Array.Empty<string>();
 
@@ -367,23 +383,38 @@ namespace Jelou.Http
             {
                 try
                 {
+                    // Waits happen before the attempt's own timeout starts: time spent queued is not time on the wire.
                     await client.gate.WaitAsync(cancellationToken).ConfigureAwait(false);
                     if (options?.Pacer is { } pacer)
                     {
                         using var lease = await pacer.AcquireAsync(1, cancellationToken).ConfigureAwait(false);
                     }
+                }
+                catch (Exception ex)
+                {
+                    return Outcome.FromException<HttpResponseMessage>(ex);
+                }
 
-                    Attempts++;
-                    using var request = new HttpRequestMessage(method, uri);
-                    if (body is not null)
+                Attempts++;
+                using var attempt = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+                attempt.CancelAfter(attemptTimeout);
+                using var request = new HttpRequestMessage(method, uri);
+                if (body is not null)
+                {
+                    request.Content = new ByteArrayContent(body);
+                    request.Content.Headers.ContentType = JsonContentType;
+                }
+
+                Interlocked.Exchange(ref inFlight, 1);
+                try
+                {
+                    var response = await client.http.SendAsync(request, HttpCompletionOption.ResponseContentRead, attempt.Token).ConfigureAwait(false);
+                    var status = (int)response.StatusCode;
+                    if (status is 500 or 502 or 504)
                     {
-                        request.Content = new ByteArrayContent(body);
-                        request.Content.Headers.ContentType = JsonContentType;
+                        Interlocked.Exchange(ref ambiguous, 1);
                     }
 
-                    Interlocked.Exchange(ref requestWritten, 1);
-                    var response = await client.http.SendAsync(request, HttpCompletionOption.ResponseContentRead, cancellationToken).ConfigureAwait(false);
-                    var status = (int)response.StatusCode;
                     if (status == 429 || status == 503)
                     {
                         var wait = ErrorBodyParser.ParseRetryAfter(response.Headers.RetryAfter, DateTimeOffset.UtcNow) ?? TimeSpan.FromSeconds(1);
@@ -391,13 +422,40 @@ namespace Jelou.Http
                         client.gate.PauseFor(wait > cap ? cap : wait);
                     }
 
+                    Interlocked.Exchange(ref inFlight, 0);
                     return Outcome.FromResult(response);
+                }
+                catch (OperationCanceledException ex) when (!cancellationToken.IsCancellationRequested && attempt.IsCancellationRequested)
+                {
+                    Interlocked.Exchange(ref ambiguous, 1);
+                    Interlocked.Exchange(ref inFlight, 0);
+                    return Outcome.FromException<HttpResponseMessage>(new AttemptTimeoutException(attemptTimeout, ex));
                 }
                 catch (Exception ex)
                 {
+                    // Stopped mid-request (Ctrl+C, or the per-message limit): it stays counted as in flight.
+                    if (!(ex is OperationCanceledException && cancellationToken.IsCancellationRequested))
+                    {
+                        if (!FailureClassifier.FailedBeforeSending(ex))
+                        {
+                            Interlocked.Exchange(ref ambiguous, 1);
+                        }
+
+                        Interlocked.Exchange(ref inFlight, 0);
+                    }
+
                     return Outcome.FromException<HttpResponseMessage>(ex);
                 }
             }
+        }
+
+        /// <summary>One attempt got no answer within -TimeoutSec after its request was sent.</summary>
+        private sealed class AttemptTimeoutException : TimeoutException
+        {
+            public AttemptTimeoutException(TimeSpan timeout, Exception inner)
+                : base("No answer within " + ErrorBodyParser.Seconds(timeout) + ".", inner) => Timeout = timeout;
+
+            public TimeSpan Timeout { get; }
         }
     }
 }

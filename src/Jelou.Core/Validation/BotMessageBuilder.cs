@@ -250,12 +250,14 @@ namespace Jelou.Validation
                     // A "caption" column is the natural name for a media caption; the wire field is text.
                     check.Unused(f, type, nameof(f.MediaUrl), nameof(f.Text), nameof(f.Caption));
                     check.HttpsUrl("mediaUrl", f.MediaUrl, required: true);
+                    check.OneCaption(f.Text, f.Caption);
                     check.Optional("text", f.Text ?? f.Caption, Limits.BodyLength);
                     return new MediaMessage(userId, type, f.MediaUrl ?? string.Empty) { Text = f.Text ?? f.Caption };
 
                 case BotMessageTypes.File:
                     check.Unused(f, type, nameof(f.MediaUrl), nameof(f.Text), nameof(f.Caption), nameof(f.FileName));
                     check.HttpsUrl("mediaUrl", f.MediaUrl, required: true);
+                    check.OneCaption(f.Text, f.Caption);
                     check.Optional("text", f.Text ?? f.Caption, Limits.BodyLength);
                     check.FileName(f.FileName);
                     return new MediaMessage(userId, type, f.MediaUrl ?? string.Empty) { Text = f.Text ?? f.Caption, FileName = f.FileName };
@@ -429,9 +431,10 @@ namespace Jelou.Validation
         {
             for (var i = 0; i < text.Length; i++)
             {
-                var cp = char.ConvertToUtf32(text, i);
-                if (char.IsHighSurrogate(text[i]))
+                int cp = text[i];
+                if (char.IsHighSurrogate(text[i]) && i + 1 < text.Length && char.IsLowSurrogate(text[i + 1]))
                 {
+                    cp = char.ConvertToUtf32(text[i], text[i + 1]);
                     i++;
                 }
 
@@ -522,6 +525,14 @@ namespace Jelou.Validation
                 else if (value.Length > maxLength)
                 {
                     Add(field, $"is {value.Length} characters long; the limit is {maxLength}.");
+                }
+            }
+
+            public void OneCaption(string? text, string? caption)
+            {
+                if (text is not null && caption is not null)
+                {
+                    Add("caption", "and text were both given; a media message has one caption, so give only one of them.");
                 }
             }
 

@@ -1,0 +1,247 @@
+using System.Globalization;
+using System.Text;
+using System.Xml;
+
+namespace Jelou.HelpBuilder
+{
+    /// <summary>
+    /// Writes command help as MAML, the XML Get-Help reads for compiled cmdlets: one &lt;command:command&gt; per
+    /// cmdlet inside &lt;helpItems schema="maml"&gt;, with the same namespaces and element layout as the help files
+    /// PowerShell itself ships (and platyPS writes).
+    /// </summary>
+    internal static class MamlWriter
+    {
+        public const string MshNamespace = "http://msh";
+        public const string MamlNamespace = "http://schemas.microsoft.com/maml/2004/10";
+        public const string CommandNamespace = "http://schemas.microsoft.com/maml/dev/command/2004/10";
+        public const string DevNamespace = "http://schemas.microsoft.com/maml/dev/2004/10";
+        public const string MsHelpNamespace = "http://msdn.microsoft.com/mshelp";
+
+        /// <summary>Get-Help indents descriptions by four to eight columns; tables stay within an 80-column console.</summary>
+        private const int TableWidth = 72;
+
+        public static byte[] Write(IEnumerable<CommandHelp> commands)
+        {
+            var settings = new XmlWriterSettings
+            {
+                Encoding = new UTF8Encoding(encoderShouldEmitUTF8Identifier: true),
+                Indent = true,
+                IndentChars = "  ",
+                NewLineChars = "\n",
+                NewLineHandling = NewLineHandling.Replace,
+            };
+            using var stream = new MemoryStream();
+            using (var xml = XmlWriter.Create(stream, settings))
+            {
+                xml.WriteStartDocument();
+                xml.WriteStartElement("helpItems", MshNamespace);
+                xml.WriteAttributeString("schema", "maml");
+                foreach (var command in commands)
+                {
+                    WriteCommand(xml, command);
+                }
+
+                xml.WriteEndElement();
+                xml.WriteEndDocument();
+            }
+
+            return stream.ToArray();
+        }
+
+        private static void WriteCommand(XmlWriter xml, CommandHelp command)
+        {
+            xml.WriteStartElement("command", "command", CommandNamespace);
+            xml.WriteAttributeString("xmlns", "maml", null, MamlNamespace);
+            xml.WriteAttributeString("xmlns", "command", null, CommandNamespace);
+            xml.WriteAttributeString("xmlns", "dev", null, DevNamespace);
+            xml.WriteAttributeString("xmlns", "MSHelp", null, MsHelpNamespace);
+
+            xml.WriteStartElement("command", "details", CommandNamespace);
+            xml.WriteElementString("command", "name", CommandNamespace, command.Name);
+            xml.WriteElementString("command", "verb", CommandNamespace, command.Verb);
+            xml.WriteElementString("command", "noun", CommandNamespace, command.Noun);
+            WriteDescription(xml, command.Synopsis);
+            xml.WriteEndElement();
+
+            WriteDescription(xml, command.Description);
+
+            xml.WriteStartElement("command", "syntax", CommandNamespace);
+            foreach (var set in command.ParameterSets)
+            {
+                xml.WriteStartElement("command", "syntaxItem", CommandNamespace);
+                xml.WriteElementString("maml", "name", MamlNamespace, command.Name);
+                foreach (var parameter in command.InSet(set))
+                {
+                    WriteParameter(xml, parameter, inSyntax: true);
+                }
+
+                xml.WriteEndElement();
+            }
+
+            xml.WriteEndElement();
+
+            xml.WriteStartElement("command", "parameters", CommandNamespace);
+            foreach (var parameter in command.Parameters)
+            {
+                WriteParameter(xml, parameter, inSyntax: false);
+            }
+
+            xml.WriteEndElement();
+
+            WriteTypes(xml, "inputTypes", "inputType", command.Inputs);
+            WriteTypes(xml, "returnValues", "returnValue", command.Outputs);
+
+            xml.WriteStartElement("maml", "alertSet", MamlNamespace);
+            xml.WriteStartElement("maml", "alert", MamlNamespace);
+            WriteParas(xml, command.Notes);
+            xml.WriteEndElement();
+            xml.WriteEndElement();
+
+            xml.WriteStartElement("command", "examples", CommandNamespace);
+            foreach (var example in command.Examples)
+            {
+                xml.WriteStartElement("command", "example", CommandNamespace);
+                xml.WriteElementString("maml", "title", MamlNamespace, "-------------------------- " + example.Title + " --------------------------");
+                xml.WriteElementString("dev", "code", DevNamespace, example.Code);
+                xml.WriteStartElement("dev", "remarks", DevNamespace);
+                WriteParas(xml, example.Remarks);
+                xml.WriteEndElement();
+                xml.WriteEndElement();
+            }
+
+            xml.WriteEndElement();
+
+            xml.WriteStartElement("maml", "relatedLinks", MamlNamespace);
+            foreach (var link in command.RelatedLinks)
+            {
+                xml.WriteStartElement("maml", "navigationLink", MamlNamespace);
+                xml.WriteElementString("maml", "linkText", MamlNamespace, link.Text);
+                xml.WriteElementString("maml", "uri", MamlNamespace, link.Uri);
+                xml.WriteEndElement();
+            }
+
+            xml.WriteEndElement();
+            xml.WriteEndElement();
+        }
+
+        private static void WriteParameter(XmlWriter xml, ParameterHelp parameter, bool inSyntax)
+        {
+            xml.WriteStartElement("command", "parameter", CommandNamespace);
+            xml.WriteAttributeString("required", Bool(parameter.Required));
+            xml.WriteAttributeString("variableLength", Bool(parameter.IsArray));
+            xml.WriteAttributeString("globbing", Bool(parameter.Globbing));
+            xml.WriteAttributeString("pipelineInput", parameter.PipelineInput);
+            xml.WriteAttributeString("position", parameter.Position?.ToString(CultureInfo.InvariantCulture) ?? "named");
+            xml.WriteAttributeString("aliases", parameter.Aliases.Count == 0 ? "none" : string.Join(", ", parameter.Aliases));
+            xml.WriteElementString("maml", "name", MamlNamespace, parameter.Name);
+            WriteDescription(xml, parameter.Description);
+
+            if (inSyntax && parameter.AcceptedValues.Count > 0)
+            {
+                xml.WriteStartElement("command", "parameterValueGroup", CommandNamespace);
+                foreach (var value in parameter.AcceptedValues)
+                {
+                    WriteParameterValue(xml, parameter, value);
+                }
+
+                xml.WriteEndElement();
+            }
+            else if (!parameter.IsSwitch || !inSyntax)
+            {
+                // A switch takes no value: the syntax shows [-PassThru], not [-PassThru <SwitchParameter>].
+                WriteParameterValue(xml, parameter, parameter.Type);
+            }
+
+            xml.WriteStartElement("dev", "type", DevNamespace);
+            xml.WriteElementString("maml", "name", MamlNamespace, parameter.Type);
+            xml.WriteElementString("maml", "uri", MamlNamespace, string.Empty);
+            xml.WriteEndElement();
+            xml.WriteElementString("dev", "defaultValue", DevNamespace, parameter.DefaultValue);
+            xml.WriteEndElement();
+        }
+
+        private static void WriteParameterValue(XmlWriter xml, ParameterHelp parameter, string value)
+        {
+            xml.WriteStartElement("command", "parameterValue", CommandNamespace);
+            xml.WriteAttributeString("required", Bool(!parameter.IsSwitch));
+            xml.WriteAttributeString("variableLength", Bool(parameter.IsArray));
+            xml.WriteString(value);
+            xml.WriteEndElement();
+        }
+
+        private static void WriteTypes(XmlWriter xml, string listName, string itemName, IEnumerable<TypeHelp> types)
+        {
+            xml.WriteStartElement("command", listName, CommandNamespace);
+            foreach (var type in types)
+            {
+                xml.WriteStartElement("command", itemName, CommandNamespace);
+                xml.WriteStartElement("dev", "type", DevNamespace);
+                xml.WriteElementString("maml", "name", MamlNamespace, type.TypeName);
+                xml.WriteEndElement();
+                WriteDescription(xml, type.Description);
+                xml.WriteEndElement();
+            }
+
+            xml.WriteEndElement();
+        }
+
+        private static void WriteDescription(XmlWriter xml, IEnumerable<Block> blocks)
+        {
+            xml.WriteStartElement("maml", "description", MamlNamespace);
+            WriteParas(xml, blocks);
+            xml.WriteEndElement();
+        }
+
+        private static void WriteParas(XmlWriter xml, IEnumerable<Block> blocks)
+        {
+            foreach (var para in Paragraphs(blocks))
+            {
+                xml.WriteElementString("maml", "para", MamlNamespace, para);
+            }
+        }
+
+        /// <summary>
+        /// Each paragraph becomes one maml:para. Get-Help trims every para and puts a blank line after it, so the
+        /// lines of one list, table or code block go into a single para joined by newlines, which Get-Help keeps:
+        /// a list stays compact and a table keeps its columns.
+        /// </summary>
+        internal static IEnumerable<string> Paragraphs(IEnumerable<Block> blocks)
+        {
+            var list = new List<string>();
+            foreach (var block in blocks)
+            {
+                if (block.Kind == BlockKind.ListItem)
+                {
+                    list.Add(new string(' ', block.Level) + block.Info + " " + Inline.ToPlainText(block.Text));
+                    continue;
+                }
+
+                if (list.Count > 0)
+                {
+                    yield return string.Join("\n", list);
+                    list.Clear();
+                }
+
+                switch (block.Kind)
+                {
+                    case BlockKind.Paragraph:
+                        yield return Inline.ToPlainText(block.Text);
+                        break;
+                    case BlockKind.Table:
+                        yield return string.Join("\n", TextLayout.Table(block.Rows!, TableWidth));
+                        break;
+                    case BlockKind.Code:
+                        yield return block.Text;
+                        break;
+                }
+            }
+
+            if (list.Count > 0)
+            {
+                yield return string.Join("\n", list);
+            }
+        }
+
+        private static string Bool(bool value) => value ? "true" : "false";
+    }
+}
