@@ -1,0 +1,110 @@
+using System.Globalization;
+using Jelou.Bulk;
+using Jelou.FakeApi;
+using Jelou.Http;
+using Jelou.Results;
+
+namespace Jelou.Tests.Resilience;
+
+/// <summary>Transport failures: before sending (safe to retry) and after sending (possibly delivered).</summary>
+public sealed class ConnectionFailureTests
+{
+    [Theory]
+    [InlineData(0)]
+    [InlineData(1)]
+    [InlineData(4)]
+    public async Task A_refused_connection_is_retried_MaximumRetryCount_times_and_was_not_delivered(int retries)
+    {
+        using var client = ResilienceSupport.ClientFor(ClosedPortUri());
+
+        var outcome = await ResilienceSupport.SendAsync(client, ResilienceSupport.Fast(count: retries));
+
+        Assert.Equal(retries + 1, outcome.Attempts);
+        Assert.Equal(JelouErrorKind.Connection, outcome.Error?.Kind);
+        Assert.False(outcome.Error!.PossiblyDelivered);
+        Assert.Equal("JelouConnectionFailed", outcome.Error.ErrorId);
+        Assert.DoesNotContain("may have been delivered", outcome.Error.Message, StringComparison.Ordinal);
+        Assert.Null(outcome.HttpStatus);
+        Assert.Equal(retries, outcome.RetryReasons.Count);
+        Assert.All(outcome.RetryReasons, r => Assert.Contains("could not connect", r, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task In_a_batch_refused_connections_are_Failed_not_Unknown_and_do_not_stop_the_batch()
+    {
+        using var client = ResilienceSupport.ClientFor(ClosedPortUri());
+
+        var run = await ResilienceSupport.RunBatchAsync(client, new BulkOptions { ThrottleLimit = 4, Retry = ResilienceSupport.Fast(count: 2) }, ResilienceSupport.Rows(12));
+
+        Assert.Null(run.StopError);
+        Assert.Equal(12, run.Completions.Count);
+        Assert.All(run.Completions, c =>
+        {
+            Assert.Equal(SendStatus.Failed, c.Result.Status);
+            Assert.False(c.Result.PossiblyDelivered);
+            Assert.Equal("JelouConnectionFailed", c.Result.ErrorId);
+            Assert.Equal(3, c.Result.Attempts);
+        });
+        Assert.Equal(12, run.Progress.Failed);
+    }
+
+    [Fact]
+    public async Task A_connection_dropped_before_the_body_was_read_is_possibly_delivered_and_not_retried()
+    {
+        await using var server = await FakeJelouServer.StartAsync();
+        server.Faults.Enqueue(FakeResponse.DropBeforeRead);
+        using var client = ResilienceSupport.ClientFor(server);
+
+        var outcome = await ResilienceSupport.SendAsync(client, ResilienceSupport.Fast(count: 3));
+
+        // From the client's side a reset before the answer cannot be told apart from one after acceptance.
+        Assert.Equal(JelouErrorKind.Connection, outcome.Error?.Kind);
+        Assert.True(outcome.Error!.PossiblyDelivered);
+        Assert.Equal("JelouDeliveryUnknown", outcome.Error.ErrorId);
+        Assert.Equal(1, outcome.Attempts);
+        Assert.Equal(1, server.Ledger.TotalRequests);
+        Assert.Equal(0, server.Ledger.Count);
+    }
+
+    [Fact]
+    public async Task A_connection_dropped_after_acceptance_is_possibly_delivered_and_not_sent_twice()
+    {
+        await using var server = await FakeJelouServer.StartAsync();
+
+        // Warm the connection pool first, so the drop happens on a reused connection (where HttpClient itself may resend).
+        using var client = ResilienceSupport.ClientFor(server);
+        Assert.True((await ResilienceSupport.SendAsync(client, ResilienceSupport.Fast(count: 3), userId: "593700000009")).Succeeded);
+        server.Faults.Enqueue(FakeResponse.DropAfterAccept);
+
+        var outcome = await ResilienceSupport.SendAsync(client, ResilienceSupport.Fast(count: 3));
+
+        Assert.Equal(JelouErrorKind.Connection, outcome.Error?.Kind);
+        Assert.True(outcome.Error!.PossiblyDelivered);
+        Assert.Contains("may have been delivered", outcome.Error.Message, StringComparison.Ordinal);
+        Assert.Equal(1, outcome.Attempts);
+        Assert.Equal(2, server.Ledger.TotalRequests);
+        var entry = Assert.Single(server.Ledger.Entries, e => e.UserId == "593700000001");
+        Assert.True(entry.ResponseDropped);
+    }
+
+    [Fact]
+    public async Task With_RetryPossiblyDelivered_a_dropped_answer_is_resent_and_the_retry_says_why()
+    {
+        await using var server = await FakeJelouServer.StartAsync();
+        server.Faults.Enqueue(FakeResponse.DropAfterAccept);
+        using var client = ResilienceSupport.ClientFor(server);
+
+        var outcome = await ResilienceSupport.SendAsync(client, ResilienceSupport.Fast(count: 3, retryPossiblyDelivered: true));
+
+        Assert.True(outcome.Succeeded, outcome.Error?.Message);
+        Assert.Equal(2, outcome.Attempts);
+        var reason = Assert.Single(outcome.RetryReasons);
+        Assert.Contains("-RetryPossiblyDelivered", reason, StringComparison.Ordinal);
+
+        // The documented price of the switch: the message now exists twice.
+        Assert.Equal([true, false], server.Ledger.Entries.Select(e => e.ResponseDropped));
+    }
+
+    private static Uri ClosedPortUri() =>
+        new("http://127.0.0.1:" + ResilienceSupport.ClosedPort().ToString(CultureInfo.InvariantCulture) + "/");
+}
