@@ -1,5 +1,4 @@
 using System.Management.Automation;
-using System.Net;
 using Jelou.Bulk;
 using Jelou.Credentials;
 using Jelou.Http;
@@ -11,30 +10,13 @@ namespace Jelou.PowerShell
     /// What both send cmdlets share: connection and retry parameters, the bulk engine, progress, and writing
     /// results and errors on the pipeline thread as sends complete.
     /// </summary>
-    public abstract class SendCommandBase : PSCmdlet, IDisposable
+    public abstract class SendCommandBase : JelouApiCmdlet, IDisposable
     {
         private static readonly TimeSpan ProgressInterval = TimeSpan.FromMilliseconds(250);
         private BulkSender? engine;
         private long position;
         private DateTime lastProgress = DateTime.MinValue;
         private bool disposed;
-        private Uri? effectiveProxy;
-
-        /// <summary>The client id (user name) and client secret (password) to use instead of the stored ones.</summary>
-        [Parameter]
-        [Credential]
-        public PSCredential? Credential { get; set; }
-
-        /// <summary>The stored credential profile to use (see Set-JelouCredential -Name).</summary>
-        [Parameter]
-        [Alias("Profile")]
-        [ValidateNotNullOrEmpty]
-        [ArgumentCompleter(typeof(ProfileNameCompleter))]
-        public string? CredentialName { get; set; }
-
-        /// <summary>The API root; https://api.jelou.ai by default.</summary>
-        [Parameter]
-        public Uri? BaseUri { get; set; }
 
         /// <summary>Requests in flight at once (default 8); 1 sends strictly one after another.</summary>
         [Parameter]
@@ -69,19 +51,6 @@ namespace Jelou.PowerShell
         /// <summary>Also retry failures after which the message may have been delivered (500, 502, 504, timeouts). May send duplicates.</summary>
         [Parameter]
         public SwitchParameter RetryPossiblyDelivered { get; set; }
-
-        /// <summary>A proxy to use instead of the system proxy.</summary>
-        [Parameter]
-        public Uri? Proxy { get; set; }
-
-        /// <summary>Credentials for the proxy.</summary>
-        [Parameter]
-        [Credential]
-        public PSCredential? ProxyCredential { get; set; }
-
-        /// <summary>Authenticate to the proxy as the current user.</summary>
-        [Parameter]
-        public SwitchParameter ProxyUseDefaultCredentials { get; set; }
 
         /// <summary>The progress activity, such as "Sending Jelou bot messages".</summary>
         private protected abstract string Activity { get; }
@@ -193,7 +162,6 @@ namespace Jelou.PowerShell
                 Pick(nameof(TimeoutSec), TimeoutSec, defaults.TimeoutSec),
                 Pick(nameof(RetryPossiblyDelivered), RetryPossiblyDelivered.IsPresent, defaults.RetryPossiblyDelivered));
             var rate = Pick<double?>(nameof(RateLimit), RateLimit, defaults.RateLimit);
-            effectiveProxy = Pick(nameof(Proxy), Proxy, defaults.Proxy);
             return new BulkSender(CreateClient, new BulkOptions
             {
                 ThrottleLimit = Pick(nameof(ThrottleLimit), ThrottleLimit, defaults.ThrottleLimit),
@@ -202,24 +170,6 @@ namespace Jelou.PowerShell
                 Retry = retry,
             });
         }
-
-        private JelouClient CreateClient()
-        {
-            var resolved = CredentialResolution.Resolve(this, Credential, CredentialName, BaseUri);
-            WriteVerbose($"Using client id '{resolved.Credential.ClientId}' from {resolved.Description}, API {resolved.BaseUri}.");
-            var options = new JelouClientOptions(resolved.Credential)
-            {
-                BaseUri = resolved.BaseUri,
-                Proxy = effectiveProxy,
-                ProxyCredential = ProxyCredential?.GetNetworkCredential(),
-                ProxyUseDefaultCredentials = ProxyUseDefaultCredentials.IsPresent,
-                UserAgentComment = "PowerShell/" + PowerShellVersion(),
-            };
-            return ModuleState.GetClient(options);
-        }
-
-        private string PowerShellVersion() =>
-            (SessionState.PSVariable.GetValue("PSVersionTable") as System.Collections.Hashtable)?["PSVersion"]?.ToString() ?? "unknown";
 
         private bool IsWhatIf()
         {

@@ -4,7 +4,7 @@ namespace Jelou.Credentials
     public sealed class CredentialTestResult
     {
         /// <summary>Creates a result.</summary>
-        public CredentialTestResult(string clientId, string botId, bool valid, int? httpStatus, string? errorId, string? error, string source)
+        public CredentialTestResult(string clientId, string botId, bool valid, int? httpStatus, string? errorId, string? error, Uri baseUri)
         {
             ClientId = clientId;
             BotId = botId;
@@ -12,7 +12,7 @@ namespace Jelou.Credentials
             HttpStatus = httpStatus;
             ErrorId = errorId;
             Error = error;
-            Source = source;
+            BaseUri = baseUri;
         }
 
         /// <summary>The client id tested.</summary>
@@ -33,7 +33,7 @@ namespace Jelou.Credentials
         /// <summary>What went wrong.</summary>
         public string? Error { get; }
 
-        /// <summary>Where the credential came from.</summary>
-        public string Source { get; }
+        /// <summary>The API root the check went to.</summary>
+        public Uri BaseUri { get; }
     }
 }

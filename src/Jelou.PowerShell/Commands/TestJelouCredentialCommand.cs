@@ -9,7 +9,7 @@ namespace Jelou.PowerShell.Commands
     /// </summary>
     [Cmdlet(VerbsDiagnostic.Test, "JelouCredential")]
     [OutputType(typeof(CredentialTestResult), typeof(bool))]
-    public sealed class TestJelouCredentialCommand : PSCmdlet, IDisposable
+    public sealed class TestJelouCredentialCommand : JelouApiCmdlet, IDisposable
     {
         private readonly CancellationTokenSource cancellation = new();
 
@@ -18,22 +18,6 @@ namespace Jelou.PowerShell.Commands
         [Alias("bot_id", "Bot")]
         [ValidateNotNullOrEmpty]
         public string BotId { get; set; } = string.Empty;
-
-        /// <summary>The credential to test instead of the stored one.</summary>
-        [Parameter]
-        [Credential]
-        public PSCredential? Credential { get; set; }
-
-        /// <summary>The stored profile to test.</summary>
-        [Parameter(ValueFromPipelineByPropertyName = true)]
-        [Alias("Profile", "Name")]
-        [ValidateNotNullOrEmpty]
-        [ArgumentCompleter(typeof(ProfileNameCompleter))]
-        public string? CredentialName { get; set; }
-
-        /// <summary>The API root; https://api.jelou.ai by default.</summary>
-        [Parameter]
-        public Uri? BaseUri { get; set; }
 
         /// <summary>Seconds to wait for the answer. Default 30.</summary>
         [Parameter]
@@ -50,18 +34,17 @@ namespace Jelou.PowerShell.Commands
         /// <summary>Runs the check.</summary>
         protected override void ProcessRecord()
         {
-            var resolved = CredentialResolution.Resolve(this, Credential, CredentialName, BaseUri);
-            var client = ModuleState.GetClient(new JelouClientOptions(resolved.Credential) { BaseUri = resolved.BaseUri });
+            var client = CreateClient();
             var options = new SendRequestOptions { Retry = RetrySettings.Default with { AttemptTimeout = TimeSpan.FromSeconds(TimeoutSec), MaximumRetryCount = 1 } };
             var outcome = client.CheckAccessAsync(BotId, options, cancellation.Token).GetAwaiter().GetResult();
-            WriteVerbose($"Tested client id '{resolved.Credential.ClientId}' from {resolved.Description} against bot {BotId}: HTTP {outcome.HttpStatus?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "none"}.");
+            WriteVerbose($"Tested against bot {BotId}: HTTP {outcome.HttpStatus?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "none"}.");
             if (Quiet)
             {
                 WriteObject(outcome.Succeeded);
                 return;
             }
 
-            WriteObject(new CredentialTestResult(resolved.Credential.ClientId, BotId, outcome.Succeeded, outcome.HttpStatus, outcome.Error?.ErrorId, outcome.Error?.Message, resolved.Description));
+            WriteObject(new CredentialTestResult(client.Options.Credential.ClientId, BotId, outcome.Succeeded, outcome.HttpStatus, outcome.Error?.ErrorId, outcome.Error?.Message, client.BaseUri));
         }
 
         /// <summary>Cancels the check (Ctrl+C).</summary>
