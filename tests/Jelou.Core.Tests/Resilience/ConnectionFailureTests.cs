@@ -71,7 +71,7 @@ public sealed class ConnectionFailureTests
     {
         await using var server = await FakeJelouServer.StartAsync();
 
-        // Warm the connection pool first, so the drop happens on a reused connection (where HttpClient itself may resend).
+        // Warm the connection pool first, so the drop happens on a reused connection (where SocketsHttpHandler resends some requests on its own).
         using var client = ResilienceSupport.ClientFor(server);
         Assert.True((await ResilienceSupport.SendAsync(client, ResilienceSupport.Fast(count: 3), userId: "593700000009")).Succeeded);
         server.Faults.Enqueue(FakeResponse.DropAfterAccept);

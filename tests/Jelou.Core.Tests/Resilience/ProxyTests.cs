@@ -95,8 +95,8 @@ public sealed class ProxyTests
     }
 
     /// <summary>
-    /// The same exchange over a handler whose WebProxy keeps its credentials: proves the proxy, the 407 challenge and the
-    /// assertions work, so the skipped test above fails only because of the core.
+    /// The same exchange over a handler whose WebProxy is built by hand: proves the test proxy, its 407 challenge and the
+    /// assertions work on their own, so when the test above fails the cause is JelouClient.CreateHandler.
     /// </summary>
     [Fact]
     public async Task A_handler_that_keeps_the_proxy_credential_gets_through_the_407_challenge()
