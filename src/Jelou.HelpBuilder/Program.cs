@@ -5,7 +5,8 @@ namespace Jelou.HelpBuilder
 {
     /// <summary>
     /// <c>Jelou.HelpBuilder --source &lt;dir&gt; --maml &lt;file&gt; --about &lt;dir&gt; [--manifest &lt;psd1&gt;]</c>:
-    /// every Verb-Noun.md in the source folder goes into one MAML file, every about_*.md becomes about_*.help.txt.
+    /// every Verb-Noun.md in the source folder goes into one MAML file, every about_*.md becomes about_*.help.txt
+    /// (a README.md there is left alone).
     /// With --manifest, each cmdlet in CmdletsToExport must have a help file and each help file must name one.
     /// Exit code 0 on success, 1 when a help file cannot be used (nothing is written then), 2 for bad arguments.
     /// </summary>
@@ -30,7 +31,10 @@ namespace Jelou.HelpBuilder
             var commands = new List<CommandHelp>();
             var abouts = new List<(string Name, string Text)>();
             var files = Directory.Exists(options.Source)
-                ? Directory.GetFiles(options.Source, "*.md").Order(StringComparer.Ordinal).ToList()
+                ? Directory.GetFiles(options.Source, "*.md")
+                    .Where(f => !string.Equals(Path.GetFileName(f), "README.md", StringComparison.OrdinalIgnoreCase))
+                    .Order(StringComparer.Ordinal)
+                    .ToList()
                 : new List<string>();
             if (files.Count == 0)
             {
