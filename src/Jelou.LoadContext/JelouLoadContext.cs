@@ -36,7 +36,7 @@ namespace Jelou.LoadContext
         /// <summary>The context for a dependency folder (created on first use).</summary>
         public static JelouLoadContext ForDirectory(string dependencyDirectory)
         {
-            var full = Path.GetFullPath(dependencyDirectory ?? throw new ArgumentNullException(nameof(dependencyDirectory)));
+            var full = Path.TrimEndingDirectorySeparator(Path.GetFullPath(dependencyDirectory ?? throw new ArgumentNullException(nameof(dependencyDirectory))));
             lock (Gate)
             {
                 if (!Instances.TryGetValue(full, out var context))
