@@ -114,7 +114,7 @@ namespace Jelou.Http
             {
                 // Set per handler, never on ServicePointManager: Windows PowerShell 5.1 on older .NET Framework
                 // defaults would otherwise offer TLS 1.0, and changing the process-wide setting affects other modules.
-                SslProtocols = SslProtocols.Tls12 | (SslProtocols)12288,
+                SslProtocols = SupportedTls,
                 AutomaticDecompression = DecompressionMethods.GZip | DecompressionMethods.Deflate,
                 AllowAutoRedirect = false,
                 MaxConnectionsPerServer = 256,
@@ -143,6 +143,11 @@ namespace Jelou.Http
 
             return handler;
         }
+
+        // TLS 1.3 is 12288; .NET Framework before 4.8 has no such value and may refuse it, so it is added only where
+        // the runtime defines it.
+        private static SslProtocols SupportedTls { get; } =
+            Enum.IsDefined(typeof(SslProtocols), 12288) ? SslProtocols.Tls12 | (SslProtocols)12288 : SslProtocols.Tls12;
 
         private static string UserAgent(string? comment)
         {
