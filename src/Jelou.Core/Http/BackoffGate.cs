@@ -23,7 +23,11 @@ namespace Jelou.Http
             while (Interlocked.CompareExchange(ref resumeAtTicks, target, current) != current);
         }
 
-        public async Task WaitAsync(CancellationToken cancellationToken)
+        // No allocation on the hot path: only a request that must wait pays for the async loop.
+        public Task WaitAsync(CancellationToken cancellationToken) =>
+            Interlocked.Read(ref resumeAtTicks) <= DateTimeOffset.UtcNow.UtcTicks ? Task.CompletedTask : WaitLoopAsync(cancellationToken);
+
+        private async Task WaitLoopAsync(CancellationToken cancellationToken)
         {
             // Looped: a longer pause set by another 429 while this one waits holds this request too.
             TimeSpan wait;
