@@ -9,7 +9,6 @@ using System.Text.Json;
 using Jelou.Messages;
 using Polly;
 using Polly.Retry;
-using Polly.Timeout;
 
 namespace Jelou.Http
 {
@@ -26,6 +25,7 @@ namespace Jelou.Http
         private readonly Redactor redactor;
         private readonly BackoffGate gate = new();
         private readonly ConcurrentDictionary<RetrySettings, ResiliencePipeline<HttpResponseMessage>> pipelines = new();
+        private readonly ConcurrentDictionary<string, Uri> uris = new(StringComparer.Ordinal);
 
         /// <summary>Creates a client with its own handler.</summary>
         public JelouClient(JelouClientOptions options)
@@ -159,15 +159,23 @@ namespace Jelou.Http
         {
             var settings = options?.Retry ?? RetrySettings.Default;
             var pipeline = pipelines.GetOrAdd(settings, BuildPipeline);
-            var state = new AttemptState(this, method, new Uri(BaseUri, path), body, options);
+            var state = new AttemptState(this, method, Resolve(path), body, options);
             var stopwatch = Stopwatch.StartNew();
-            var context = ResilienceContextPool.Shared.Get(cancellationToken);
+
+            // The per-message budget is one timer on a linked token rather than a pipeline layer: it is on the path
+            // of every send, and a bulk send at low latency is bound by CPU per message.
+            using var budget = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            budget.CancelAfter(settings.TotalTimeout);
+            var context = ResilienceContextPool.Shared.Get(budget.Token);
             context.Properties.Set(StateKey, state);
             try
             {
                 var outcome = await pipeline.ExecuteOutcomeAsync(static (ctx, s) => s.AttemptAsync(ctx.CancellationToken), context, state).ConfigureAwait(false);
                 using var response = outcome.Result;
-                return await FinishAsync(response, outcome.Exception, state, stopwatch.Elapsed, cancellationToken).ConfigureAwait(false);
+                var exception = outcome.Exception is OperationCanceledException && budget.IsCancellationRequested && !cancellationToken.IsCancellationRequested
+                    ? new TotalTimeoutException(settings.TotalTimeout, outcome.Exception)
+                    : outcome.Exception;
+                return await FinishAsync(response, exception, state, stopwatch.Elapsed, cancellationToken).ConfigureAwait(false);
             }
             finally
             {
@@ -175,15 +183,34 @@ namespace Jelou.Http
             }
         }
 
+        private Uri Resolve(string path)
+        {
+            if (uris.TryGetValue(path, out var uri))
+            {
+                return uri;
+            }
+
+            uri = new Uri(BaseUri, path);
+
+            // Bot ids are few; room ids may be many, so the cache stops growing rather than holding every room.
+            if (uris.Count < 4096)
+            {
+                uris.TryAdd(path, uri);
+            }
+
+            return uri;
+        }
+
         private async Task<SendOutcome> FinishAsync(HttpResponseMessage? response, Exception? exception, AttemptState state, TimeSpan elapsed, CancellationToken cancellationToken)
         {
             if (response is not null)
             {
                 var status = (int)response.StatusCode;
-                var text = response.Content is null ? null : await response.Content.ReadAsStringAsync().ConfigureAwait(false);
+                var bytes = response.Content is null ? null : await response.Content.ReadAsByteArrayAsync().ConfigureAwait(false);
                 if (status >= 200 && status < 300)
                 {
-                    var parsed = TryParseSuccess(text);
+                    var parsed = TryParseSuccess(bytes);
+                    var text = parsed?.Success == false ? Encoding.UTF8.GetString(bytes!) : null;
                     if (parsed?.Success == false)
                     {
                         // Read through the error parser: it decodes JSON strings before redacting, so an escaped secret is caught too.
@@ -195,7 +222,7 @@ namespace Jelou.Http
                     return new SendOutcome(parsed?.MessageId, status, state.Attempts, elapsed, null, state.RetryReasons);
                 }
 
-                var failure = ErrorBodyParser.Parse(status, text, response.Headers.RetryAfter, redactor, DateTimeOffset.UtcNow);
+                var failure = ErrorBodyParser.Parse(status, bytes is null ? null : Encoding.UTF8.GetString(bytes), response.Headers.RetryAfter, redactor, DateTimeOffset.UtcNow);
                 if (state.PossiblyDelivered && !failure.PossiblyDelivered)
                 {
                     // An earlier attempt (retried under -RetryPossiblyDelivered) may have got through.
@@ -233,7 +260,7 @@ namespace Jelou.Http
                     {
                         PossiblyDelivered = maybe,
                     };
-                case TimeoutRejectedException total:
+                case TotalTimeoutException total:
                     return new JelouApiException(JelouErrorKind.Timeout, $"Gave up after {ErrorBodyParser.Seconds(total.Timeout)}, the time allowed for one message with its retries and waits ({state.Attempts} attempt(s))." + fate, null, exception)
                     {
                         PossiblyDelivered = maybe,
@@ -262,16 +289,16 @@ namespace Jelou.Http
             return e;
         }
 
-        private static SendMessageResponse? TryParseSuccess(string? text)
+        private static SendMessageResponse? TryParseSuccess(byte[]? body)
         {
-            if (string.IsNullOrWhiteSpace(text))
+            if (body is null || body.Length == 0)
             {
                 return null;
             }
 
             try
             {
-                return JsonSerializer.Deserialize(text!, JelouJsonContext.Default.SendMessageResponse);
+                return JsonSerializer.Deserialize(body, JelouJsonContext.Default.SendMessageResponse);
             }
             catch (JsonException)
             {
@@ -279,12 +306,9 @@ namespace Jelou.Http
             }
         }
 
-        private static string Truncate(string text) => text.Length <= 300 ? text : text.Substring(0, 300) + "...";
-
         private ResiliencePipeline<HttpResponseMessage> BuildPipeline(RetrySettings settings)
         {
             var builder = new ResiliencePipelineBuilder<HttpResponseMessage>();
-            builder.AddTimeout(new TimeoutStrategyOptions { Timeout = settings.TotalTimeout });
             if (settings.MaximumRetryCount > 0)
             {
                 builder.AddRetry(new RetryStrategyOptions<HttpResponseMessage>
@@ -452,6 +476,15 @@ namespace Jelou.Http
                     return Outcome.FromException<HttpResponseMessage>(ex);
                 }
             }
+        }
+
+        /// <summary>The time allowed for one message, retries and waits included, ran out.</summary>
+        private sealed class TotalTimeoutException : TimeoutException
+        {
+            public TotalTimeoutException(TimeSpan timeout, Exception inner)
+                : base("Gave up after " + ErrorBodyParser.Seconds(timeout) + ".", inner) => Timeout = timeout;
+
+            public TimeSpan Timeout { get; }
         }
 
         /// <summary>One attempt got no answer within -TimeoutSec after its request was sent.</summary>
