@@ -115,7 +115,6 @@ namespace Jelou.Http
                 // Set per handler, never on ServicePointManager: Windows PowerShell 5.1 on older .NET Framework
                 // defaults would otherwise offer TLS 1.0, and changing the process-wide setting affects other modules.
                 SslProtocols = SupportedTls,
-                AutomaticDecompression = DecompressionMethods.GZip | DecompressionMethods.Deflate,
                 AllowAutoRedirect = false,
                 MaxConnectionsPerServer = 256,
                 UseCookies = false,
@@ -160,7 +159,7 @@ namespace Jelou.Http
             var settings = options?.Retry ?? RetrySettings.Default;
             var pipeline = pipelines.GetOrAdd(settings, BuildPipeline);
             var state = new AttemptState(this, method, Resolve(path), body, options);
-            var stopwatch = Stopwatch.StartNew();
+            var started = Stopwatch.GetTimestamp();
 
             // The per-message budget is one timer on a linked token rather than a pipeline layer: it is on the path
             // of every send, and a bulk send at low latency is bound by CPU per message.
@@ -175,13 +174,16 @@ namespace Jelou.Http
                 var exception = outcome.Exception is OperationCanceledException && budget.IsCancellationRequested && !cancellationToken.IsCancellationRequested
                     ? new TotalTimeoutException(settings.TotalTimeout, outcome.Exception)
                     : outcome.Exception;
-                return await FinishAsync(response, exception, state, stopwatch.Elapsed, cancellationToken).ConfigureAwait(false);
+                return await FinishAsync(response, exception, state, Elapsed(started), cancellationToken).ConfigureAwait(false);
             }
             finally
             {
                 ResilienceContextPool.Shared.Return(context);
             }
         }
+
+        private static TimeSpan Elapsed(long started) =>
+            TimeSpan.FromTicks((long)((Stopwatch.GetTimestamp() - started) * ((double)TimeSpan.TicksPerSecond / Stopwatch.Frequency)));
 
         private Uri Resolve(string path)
         {

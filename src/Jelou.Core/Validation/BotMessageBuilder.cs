@@ -495,6 +495,13 @@ namespace Jelou.Validation
                     return;
                 }
 
+                // A string is never more characters than UTF-16 units, so the text-element count (which allocates)
+                // is only needed when the units exceed the limit.
+                if (value.Length <= maxLength)
+                {
+                    return;
+                }
+
                 var length = CharacterCount(value);
                 if (length > maxLength)
                 {
