@@ -169,7 +169,7 @@ public sealed class ModuleMetadata : IDisposable
         return verbs;
     }
 
-    private static string FindRepoRoot()
+    internal static string FindRepoRoot()
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
         {
@@ -182,7 +182,7 @@ public sealed class ModuleMetadata : IDisposable
         throw new DirectoryNotFoundException($"No folder above {AppContext.BaseDirectory} contains Jelou.sln.");
     }
 
-    private static string FindPowerShellStandard()
+    internal static string FindPowerShellStandard()
     {
         var packages = Environment.GetEnvironmentVariable("NUGET_PACKAGES") is { Length: > 0 } fromEnvironment
             ? fromEnvironment

@@ -510,7 +510,7 @@ public sealed partial class HelpFixture : IDisposable
 
     public HelpFixture()
     {
-        RepoRoot = FindRepoRoot();
+        RepoRoot = ModuleMetadata.FindRepoRoot();
         Configuration = BuildConfiguration;
         HelpSource = Path.Combine(RepoRoot, "src", "Jelou.PowerShell", "Help");
         ManifestPath = Path.Combine(RepoRoot, "Jelou.psd1");
@@ -523,7 +523,7 @@ public sealed partial class HelpFixture : IDisposable
 
         var byName = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
         foreach (var path in Directory.EnumerateFiles(moduleDirectory, "*.dll")
-            .Append(FindPowerShellStandard())
+            .Append(ModuleMetadata.FindPowerShellStandard())
             .Concat(Directory.EnumerateFiles(RuntimeEnvironment.GetRuntimeDirectory(), "*.dll")))
         {
             byName.TryAdd(Path.GetFileName(path), path);
@@ -647,28 +647,6 @@ public sealed partial class HelpFixture : IDisposable
     /// <summary>The strings of a params constructor argument, such as [Alias("a", "b")].</summary>
     public static IEnumerable<string> Strings(CustomAttributeData attribute) =>
         attribute.ConstructorArguments.SelectMany(a => a.Value is ReadOnlyCollection<CustomAttributeTypedArgument> items ? items.Select(i => i.Value) : [a.Value]).OfType<string>();
-
-    private static string FindRepoRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "Jelou.sln")))
-            {
-                return dir.FullName;
-            }
-        }
-
-        throw new DirectoryNotFoundException($"No folder above {AppContext.BaseDirectory} contains Jelou.sln.");
-    }
-
-    private static string FindPowerShellStandard()
-    {
-        var packages = Environment.GetEnvironmentVariable("NUGET_PACKAGES") is { Length: > 0 } fromEnvironment
-            ? fromEnvironment
-            : Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".nuget", "packages");
-        var path = Path.Combine(packages, "powershellstandard.library", "5.1.0-preview-06", "lib", "netstandard2.0", "System.Management.Automation.dll");
-        return File.Exists(path) ? path : throw new FileNotFoundException("The PowerShellStandard.Library reference assembly is not in the NuGet cache; restore src/Jelou.PowerShell first.", path);
-    }
 
     [GeneratedRegex(@"ModuleVersion\s*=\s*'([0-9.]+)'")]
     private static partial Regex ModuleVersionPattern();
