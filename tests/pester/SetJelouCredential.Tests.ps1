@@ -37,6 +37,11 @@ Describe 'Set-JelouCredential' {
     }
 
     AfterAll {
+        # Session profiles are process-wide statics: do not leave ones that point at this file's (stopped) fake.
+        if (Get-Command -Name 'Remove-JelouCredential' -ErrorAction SilentlyContinue) {
+            Remove-JelouCredential -Name 'default', 'perfil-pruebas' -Scope Process -Confirm:$false -ErrorAction SilentlyContinue
+        }
+
         Stop-FakeJelouApi $fake
         if (Get-Variable -Name 'savedConfigHome' -ErrorAction SilentlyContinue) {
             $env:XDG_CONFIG_HOME = $savedConfigHome
