@@ -43,6 +43,23 @@ public sealed class BotMessageBuilderTests
     }
 
     [Fact]
+    public void TryBuild_names_the_user_facing_type_whether_the_row_is_valid_or_not()
+    {
+        var good = new BotMessageFields { UserId = "593999999999", Text = "Elija", Options = new[] { new ListOption("Norte") } };
+        var bad = new BotMessageFields { UserId = "593999999999", Text = "Elija", Options = new[] { new ListOption(new string('x', 25)) } };
+
+        Assert.True(BotMessageBuilder.TryBuild(good, out var message, out _, out var goodType));
+        Assert.False(BotMessageBuilder.TryBuild(bad, out var none, out var problems, out var badType));
+
+        // The wire type of an options list is "text"; the report names what the user sent.
+        Assert.Equal("text", message.Type);
+        Assert.Equal(BotMessageTypes.Options, goodType);
+        Assert.Equal(BotMessageTypes.Options, badType);
+        Assert.Null(none);
+        Assert.Contains(problems, p => p.Field == "options[0].title");
+    }
+
+    [Fact]
     public void An_unknown_extension_is_fine_when_the_type_is_given()
     {
         var message = Assert.IsType<MediaMessage>(BotMessageBuilder.Build(new BotMessageFields

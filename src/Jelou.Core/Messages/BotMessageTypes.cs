@@ -47,8 +47,5 @@ namespace Jelou.Messages
         {
             Text, Options, QuickReply, Image, Audio, Video, File, Sticker, Location, LocationRequest, Contacts, CtaUrl, VoiceCall,
         };
-
-        internal static bool IsMedia(string type) =>
-            type == Image || type == Audio || type == Video || type == File || type == Sticker;
     }
 }

@@ -71,7 +71,14 @@ namespace Jelou.Validation
         }
 
         /// <summary>Builds the message, or returns false with every problem found.</summary>
-        public static bool TryBuild(BotMessageFields fields, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out BotMessage? message, out IReadOnlyList<ValidationProblem> problems)
+        public static bool TryBuild(BotMessageFields fields, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out BotMessage? message, out IReadOnlyList<ValidationProblem> problems) =>
+            TryBuild(fields, out message, out problems, out _);
+
+        /// <summary>
+        /// Builds the message, or returns false with every problem found; <paramref name="type"/> is the type the
+        /// fields describe (such as "options"), also when they break a rule, so a report can name it.
+        /// </summary>
+        public static bool TryBuild(BotMessageFields fields, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out BotMessage? message, out IReadOnlyList<ValidationProblem> problems, out string? type)
         {
             if (fields is null)
             {
@@ -79,7 +86,7 @@ namespace Jelou.Validation
             }
 
             var check = new Checker();
-            message = BuildCore(Normalize(fields), check);
+            message = BuildCore(Normalize(fields), check, out type);
             problems = check.Problems;
             if (problems.Count > 0)
             {
@@ -197,14 +204,14 @@ namespace Jelou.Validation
             return string.IsNullOrEmpty(extension) ? null : extension;
         }
 
-        private static BotMessage? BuildCore(BotMessageFields f, Checker check)
+        private static BotMessage? BuildCore(BotMessageFields f, Checker check, out string? type)
         {
             if (f.UserId is null)
             {
                 check.Add("userId", "is empty; every message needs the recipient (the phone number with country code, no '+').");
             }
 
-            var type = ResolveType(f, check);
+            type = ResolveType(f, check);
             if (f.Payload is not null)
             {
                 return BuildRaw(f, type, check);

@@ -156,14 +156,22 @@ namespace Jelou.PowerShell.Commands
             BotMessage message;
             try
             {
-                var fields = ReadFields();
-                result.Type = BotMessageBuilder.InferType(fields);
+                // One pass resolves the type and validates: the type is wanted in the report even for a bad row,
+                // and the bot id problem joins the row's other problems.
+                var valid = BotMessageBuilder.TryBuild(ReadFields(), out var built, out var problems, out var type);
+                result.Type = type;
                 if (string.IsNullOrWhiteSpace(BotId))
                 {
-                    throw new JelouValidationException(new[] { new ValidationProblem("botId", "is empty; give -BotId or a botId column.") });
+                    problems = new[] { new ValidationProblem("botId", "is empty; give -BotId or a botId column.") }.Concat(problems).ToList();
+                    valid = false;
                 }
 
-                message = BotMessageBuilder.Build(fields);
+                if (!valid || built is null)
+                {
+                    throw new JelouValidationException(problems);
+                }
+
+                message = built;
             }
             catch (Exception ex) when (ex is JelouValidationException or ArgumentException or System.Text.Json.JsonException)
             {
