@@ -24,7 +24,7 @@ internal static class Micro
         IConfig config = DefaultConfig.Instance
             .AddJob(Job.ShortRun.WithToolchain(InProcessEmitToolchain.Instance))
             .WithArtifactsPath(Path.Combine(Path.GetTempPath(), "jelou-bench-artifacts"));
-        BenchmarkSwitcher.FromTypes([typeof(RowBenchmarks), typeof(SendBenchmarks)]).Run(args.Length == 0 ? ["--filter", "*"] : args, config);
+        BenchmarkSwitcher.FromTypes([typeof(RowBenchmarks), typeof(SendBenchmarks), typeof(PartBenchmarks)]).Run(args.Length == 0 ? ["--filter", "*"] : args, config);
         return 0;
     }
 }

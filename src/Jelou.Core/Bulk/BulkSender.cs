@@ -21,7 +21,12 @@ namespace Jelou.Bulk
         private readonly SendRequestOptions requestOptions;
         private readonly RateLimiter? pacer;
         private readonly CancellationTokenSource cancellation = new();
-        private readonly BlockingCollection<BulkCompletion> ready = new(new ConcurrentQueue<BulkCompletion>());
+        private readonly ConcurrentQueue<BulkCompletion> ready = new();
+
+        // The pipeline thread sleeps on this while every slot is busy. No spinning: a spinning wait takes CPU from
+        // the very sends it waits for, which on a small machine costs more than the wake-up.
+        private readonly ManualResetEventSlim readySignal = new(false, 0);
+        private int waiting;
         private readonly ConcurrentQueue<string> log = new();
         private int inFlight;
 
@@ -79,7 +84,7 @@ namespace Jelou.Bulk
             Progress.Submitted++;
             while (inFlight >= options.ThrottleLimit && !IsStopped)
             {
-                Deliver(ready.Take(), onCompleted);
+                Deliver(Take(), onCompleted);
             }
 
             TakeReady(onCompleted);
@@ -114,7 +119,7 @@ namespace Jelou.Bulk
         /// <summary>Passes every row finished so far to <paramref name="onCompleted"/>, without waiting.</summary>
         public void TakeReady(Action<BulkCompletion> onCompleted)
         {
-            while (ready.TryTake(out var completion))
+            while (ready.TryDequeue(out var completion))
             {
                 Deliver(completion, onCompleted);
             }
@@ -125,7 +130,7 @@ namespace Jelou.Bulk
         {
             while (inFlight > 0)
             {
-                Deliver(ready.Take(), onCompleted);
+                Deliver(Take(), onCompleted);
             }
         }
 
@@ -157,7 +162,7 @@ namespace Jelou.Bulk
             Cancel();
             pacer?.Dispose();
             cancellation.Dispose();
-            ready.Dispose();
+            readySignal.Dispose();
         }
 
         internal static RateLimiter CreatePacer(double perSecond)
@@ -189,6 +194,33 @@ namespace Jelou.Bulk
             result.Error ??= "Not sent: the batch stopped before this row.";
             result.ErrorId ??= "JelouNotAttempted";
             return new BulkCompletion(result, null);
+        }
+
+        private BulkCompletion Take()
+        {
+            while (true)
+            {
+                if (ready.TryDequeue(out var completion))
+                {
+                    return completion;
+                }
+
+                readySignal.Reset();
+
+                // Announce the wait before looking again: a send that finishes now either sees the flag and signals,
+                // or its completion is already in the queue.
+                Interlocked.Exchange(ref waiting, 1);
+                if (!ready.TryDequeue(out completion))
+                {
+                    readySignal.Wait();
+                }
+
+                Volatile.Write(ref waiting, 0);
+                if (completion is not null)
+                {
+                    return completion;
+                }
+            }
         }
 
         private void Deliver(BulkCompletion completion, Action<BulkCompletion> onCompleted)
@@ -238,7 +270,14 @@ namespace Jelou.Bulk
             finally
             {
                 result.Timestamp = DateTimeOffset.Now;
-                ready.Add(new BulkCompletion(result, error));
+                ready.Enqueue(new BulkCompletion(result, error));
+
+                // A full fence between publishing the completion and reading the flag pairs with Take's.
+                Thread.MemoryBarrier();
+                if (Volatile.Read(ref waiting) != 0)
+                {
+                    readySignal.Set();
+                }
             }
         }
 

@@ -23,6 +23,9 @@ namespace Jelou.Http
             while (Interlocked.CompareExchange(ref resumeAtTicks, target, current) != current);
         }
 
+        /// <summary>True when no pause is in force: a request can go at once.</summary>
+        public bool IsOpen => Interlocked.Read(ref resumeAtTicks) <= DateTimeOffset.UtcNow.UtcTicks;
+
         // No allocation on the hot path: only a request that must wait pays for the async loop.
         public Task WaitAsync(CancellationToken cancellationToken) =>
             Interlocked.Read(ref resumeAtTicks) <= DateTimeOffset.UtcNow.UtcTicks ? Task.CompletedTask : WaitLoopAsync(cancellationToken);

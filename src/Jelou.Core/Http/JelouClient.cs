@@ -25,7 +25,9 @@ namespace Jelou.Http
         private readonly Redactor redactor;
         private readonly BackoffGate gate = new();
         private readonly ConcurrentDictionary<RetrySettings, ResiliencePipeline<HttpResponseMessage>> pipelines = new();
-        private readonly ConcurrentDictionary<string, Uri> uris = new(StringComparer.Ordinal);
+        private readonly ConcurrentDictionary<string, Uri> botMessageUris = new(StringComparer.Ordinal);
+        private readonly ConcurrentDictionary<string, Uri> roomMessageUris = new(StringComparer.Ordinal);
+        private readonly ConcurrentDictionary<string, Uri> templateUris = new(StringComparer.Ordinal);
 
         /// <summary>Creates a client with its own handler.</summary>
         public JelouClient(JelouClientOptions options)
@@ -72,7 +74,7 @@ namespace Jelou.Http
                 throw new ArgumentException("The bot id is empty.", nameof(botId));
             }
 
-            return SendAsync(HttpMethod.Post, "v1/bots/" + Uri.EscapeDataString(botId.Trim()) + "/messages", BotMessageSerializer.Serialize(message), options, cancellationToken);
+            return SendAsync(HttpMethod.Post, Resolve(botMessageUris, botId, "v1/bots/", "/messages"), BotMessageSerializer.Serialize(message), options, cancellationToken);
         }
 
         /// <summary>Sends messages into a room (POST /v1/rooms/{roomId}/message).</summary>
@@ -83,7 +85,7 @@ namespace Jelou.Http
                 throw new ArgumentException("The room id is empty.", nameof(roomId));
             }
 
-            return SendAsync(HttpMethod.Post, "v1/rooms/" + Uri.EscapeDataString(roomId.Trim()) + "/message", BotMessageSerializer.Serialize(request), options, cancellationToken);
+            return SendAsync(HttpMethod.Post, Resolve(roomMessageUris, roomId, "v1/rooms/", "/message"), BotMessageSerializer.Serialize(request), options, cancellationToken);
         }
 
         /// <summary>
@@ -99,7 +101,7 @@ namespace Jelou.Http
 
             var retry = (options?.Retry ?? RetrySettings.Default) with { RetryPossiblyDelivered = true };
             var readOptions = new SendRequestOptions { Retry = retry, Pacer = options?.Pacer, OnRetry = options?.OnRetry };
-            return SendAsync(HttpMethod.Get, "v1/bots/" + Uri.EscapeDataString(botId.Trim()) + "/templates", null, readOptions, cancellationToken);
+            return SendAsync(HttpMethod.Get, Resolve(templateUris, botId, "v1/bots/", "/templates"), null, readOptions, cancellationToken);
         }
 
         /// <inheritdoc />
@@ -154,61 +156,75 @@ namespace Jelou.Http
             return "Jelou-PowerShell/" + Version + " (" + (string.IsNullOrWhiteSpace(comment) ? string.Empty : comment + "; ") + runtime + ")";
         }
 
-        private async Task<SendOutcome> SendAsync(HttpMethod method, string path, byte[]? body, SendRequestOptions? options, CancellationToken cancellationToken)
+        private async Task<SendOutcome> SendAsync(HttpMethod method, Uri uri, byte[]? body, SendRequestOptions? options, CancellationToken cancellationToken)
         {
             var settings = options?.Retry ?? RetrySettings.Default;
-            var pipeline = pipelines.GetOrAdd(settings, BuildPipeline);
-            var state = new AttemptState(this, method, Resolve(path), body, options);
-            var started = Stopwatch.GetTimestamp();
+            var state = new AttemptState(this, method, uri, body, options, settings);
 
-            // The per-message budget is one timer on a linked token rather than a pipeline layer: it is on the path
-            // of every send, and a bulk send at low latency is bound by CPU per message.
+            // The first attempt runs without Polly: almost every send settles there, and a bulk send at low latency
+            // is bound by CPU per message. Polly takes over only once a retry is due.
+            var outcome = await state.AttemptAsync(cancellationToken).ConfigureAwait(false);
+            if (settings.MaximumRetryCount > 0 && state.Remaining() > TimeSpan.Zero && RetryReason(outcome, settings, cancellationToken) is not null)
+            {
+                outcome = await RetryAsync(outcome, state, settings, cancellationToken).ConfigureAwait(false);
+            }
+
+            using var response = outcome.Result;
+
+            // The content was buffered by the send (ResponseContentRead), so this read completes at once.
+            var bytes = response?.Content is { } content ? await content.ReadAsByteArrayAsync().ConfigureAwait(false) : null;
+            return Finish(response, bytes, outcome.Exception, state, state.Elapsed(), cancellationToken);
+        }
+
+        private async Task<Outcome<HttpResponseMessage>> RetryAsync(Outcome<HttpResponseMessage> first, AttemptState state, RetrySettings settings, CancellationToken cancellationToken)
+        {
+            // From here the rest of the message's budget is a token, so Polly's waits between attempts end with it too.
             using var budget = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-            budget.CancelAfter(settings.TotalTimeout);
+            budget.CancelAfter(state.Remaining());
+            state.Pending = first;
             var context = ResilienceContextPool.Shared.Get(budget.Token);
             context.Properties.Set(StateKey, state);
             try
             {
-                var outcome = await pipeline.ExecuteOutcomeAsync(static (ctx, s) => s.AttemptAsync(ctx.CancellationToken), context, state).ConfigureAwait(false);
-                using var response = outcome.Result;
-                var exception = outcome.Exception is OperationCanceledException && budget.IsCancellationRequested && !cancellationToken.IsCancellationRequested
-                    ? new TotalTimeoutException(settings.TotalTimeout, outcome.Exception)
-                    : outcome.Exception;
-                return await FinishAsync(response, exception, state, Elapsed(started), cancellationToken).ConfigureAwait(false);
+                var pipeline = pipelines.GetOrAdd(settings, BuildPipeline);
+                var outcome = await pipeline.ExecuteOutcomeAsync(static (ctx, s) => s.NextAttemptAsync(ctx.CancellationToken), context, state).ConfigureAwait(false);
+                return outcome.Exception is OperationCanceledException && budget.IsCancellationRequested && !cancellationToken.IsCancellationRequested
+                    ? Outcome.FromException<HttpResponseMessage>(new TotalTimeoutException(settings.TotalTimeout, outcome.Exception))
+                    : outcome;
             }
             finally
             {
+                // Polly never asked for the first outcome when the budget had already run out.
+                state.Pending?.Result?.Dispose();
+                state.Pending = null;
                 ResilienceContextPool.Shared.Return(context);
             }
         }
 
-        private static TimeSpan Elapsed(long started) =>
-            TimeSpan.FromTicks((long)((Stopwatch.GetTimestamp() - started) * ((double)TimeSpan.TicksPerSecond / Stopwatch.Frequency)));
-
-        private Uri Resolve(string path)
+        private Uri Resolve(ConcurrentDictionary<string, Uri> cache, string id, string prefix, string suffix)
         {
-            if (uris.TryGetValue(path, out var uri))
+            // Keyed by the id as given: a batch names the same bot on every row, and this skips the escaping and parsing.
+            if (cache.TryGetValue(id, out var uri))
             {
                 return uri;
             }
 
-            uri = new Uri(BaseUri, path);
+            uri = new Uri(BaseUri, prefix + Uri.EscapeDataString(id.Trim()) + suffix);
 
             // Bot ids are few; room ids may be many, so the cache stops growing rather than holding every room.
-            if (uris.Count < 4096)
+            if (cache.Count < 4096)
             {
-                uris.TryAdd(path, uri);
+                cache.TryAdd(id, uri);
             }
 
             return uri;
         }
 
-        private async Task<SendOutcome> FinishAsync(HttpResponseMessage? response, Exception? exception, AttemptState state, TimeSpan elapsed, CancellationToken cancellationToken)
+        private SendOutcome Finish(HttpResponseMessage? response, byte[]? bytes, Exception? exception, AttemptState state, TimeSpan elapsed, CancellationToken cancellationToken)
         {
             if (response is not null)
             {
                 var status = (int)response.StatusCode;
-                var bytes = response.Content is null ? null : await response.Content.ReadAsByteArrayAsync().ConfigureAwait(false);
                 if (status >= 200 && status < 300)
                 {
                     var parsed = TryParseSuccess(bytes);
@@ -373,27 +389,35 @@ namespace Jelou.Http
 
         private sealed class AttemptState
         {
+            private static readonly double TicksPerTimestamp = (double)TimeSpan.TicksPerSecond / Stopwatch.Frequency;
             private readonly JelouClient client;
             private readonly HttpMethod method;
             private readonly Uri uri;
             private readonly byte[]? body;
             private readonly SendRequestOptions? options;
             private readonly TimeSpan attemptTimeout;
+            private readonly TimeSpan totalTimeout;
+            private readonly long started;
             private List<string>? retryReasons;
             private int inFlight;
             private int ambiguous;
 
-            public AttemptState(JelouClient client, HttpMethod method, Uri uri, byte[]? body, SendRequestOptions? options)
+            public AttemptState(JelouClient client, HttpMethod method, Uri uri, byte[]? body, SendRequestOptions? options, RetrySettings settings)
             {
                 this.client = client;
                 this.method = method;
                 this.uri = uri;
                 this.body = body;
                 this.options = options;
-                attemptTimeout = (options?.Retry ?? RetrySettings.Default).AttemptTimeout;
+                attemptTimeout = settings.AttemptTimeout;
+                totalTimeout = settings.TotalTimeout;
+                started = Stopwatch.GetTimestamp();
             }
 
             public int Attempts { get; private set; }
+
+            /// <summary>The first attempt's outcome, handed to Polly as its first execution.</summary>
+            public Outcome<HttpResponseMessage>? Pending { get; set; }
 
             /// <summary>
             /// True when some attempt may have reached the server's processing: it was in flight when stopped, timed
@@ -404,31 +428,76 @@ namespace Jelou.Http
 
             public IReadOnlyList<string> RetryReasons => (IReadOnlyList<string>?)retryReasons ?? Array.Empty<string>();
 
+            public TimeSpan Elapsed() => TimeSpan.FromTicks((long)((Stopwatch.GetTimestamp() - started) * TicksPerTimestamp));
+
+            /// <summary>What is left of the message's budget, never negative.</summary>
+            public TimeSpan Remaining()
+            {
+                var left = totalTimeout - Elapsed();
+                return left > TimeSpan.Zero ? left : TimeSpan.Zero;
+            }
+
             public void AddRetry(string sentence)
             {
                 (retryReasons ??= new List<string>()).Add(sentence);
                 options?.OnRetry?.Invoke(sentence);
             }
 
-            public async ValueTask<Outcome<HttpResponseMessage>> AttemptAsync(CancellationToken cancellationToken)
+            public ValueTask<Outcome<HttpResponseMessage>> NextAttemptAsync(CancellationToken cancellationToken)
             {
-                try
+                if (Pending is { } first)
                 {
-                    // Waits happen before the attempt's own timeout starts: time spent queued is not time on the wire.
-                    await client.gate.WaitAsync(cancellationToken).ConfigureAwait(false);
-                    if (options?.Pacer is { } pacer)
-                    {
-                        using var lease = await pacer.AcquireAsync(1, cancellationToken).ConfigureAwait(false);
-                    }
-                }
-                catch (Exception ex)
-                {
-                    return Outcome.FromException<HttpResponseMessage>(ex);
+                    Pending = null;
+                    return new ValueTask<Outcome<HttpResponseMessage>>(first);
                 }
 
-                Attempts++;
+                return AttemptAsync(cancellationToken);
+            }
+
+            /// <summary>
+            /// One attempt under one token source: its timer first bounds the waits by the message's budget, then the
+            /// request by -TimeoutSec or by what is left of the budget, whichever ends first.
+            /// </summary>
+            public async ValueTask<Outcome<HttpResponseMessage>> AttemptAsync(CancellationToken cancellationToken)
+            {
                 using var attempt = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-                attempt.CancelAfter(attemptTimeout);
+                var pacer = options?.Pacer;
+                if (!client.gate.IsOpen || pacer is not null)
+                {
+                    // Waits happen before the attempt's own timeout starts: time spent queued is not time on the wire.
+                    attempt.CancelAfter(Remaining());
+                    try
+                    {
+                        await client.gate.WaitAsync(attempt.Token).ConfigureAwait(false);
+                        if (pacer is not null)
+                        {
+                            using var lease = await pacer.AcquireAsync(1, attempt.Token).ConfigureAwait(false);
+                        }
+                    }
+                    catch (OperationCanceledException ex) when (!cancellationToken.IsCancellationRequested && attempt.IsCancellationRequested)
+                    {
+                        return Outcome.FromException<HttpResponseMessage>(new TotalTimeoutException(totalTimeout, ex));
+                    }
+                    catch (Exception ex)
+                    {
+                        return Outcome.FromException<HttpResponseMessage>(ex);
+                    }
+                }
+
+                if (cancellationToken.IsCancellationRequested)
+                {
+                    return Outcome.FromException<HttpResponseMessage>(new OperationCanceledException(cancellationToken));
+                }
+
+                var remaining = Remaining();
+                if (remaining <= TimeSpan.Zero)
+                {
+                    return Outcome.FromException<HttpResponseMessage>(new TotalTimeoutException(totalTimeout, new OperationCanceledException()));
+                }
+
+                var budgetBound = remaining <= attemptTimeout;
+                attempt.CancelAfter(budgetBound ? remaining : attemptTimeout);
+                Attempts++;
                 using var request = new HttpRequestMessage(method, uri);
                 if (body is not null)
                 {
@@ -458,13 +527,16 @@ namespace Jelou.Http
                 }
                 catch (OperationCanceledException ex) when (!cancellationToken.IsCancellationRequested && attempt.IsCancellationRequested)
                 {
+                    // Timed out after sending: the server may have the message.
                     Interlocked.Exchange(ref ambiguous, 1);
                     Interlocked.Exchange(ref inFlight, 0);
-                    return Outcome.FromException<HttpResponseMessage>(new AttemptTimeoutException(attemptTimeout, ex));
+                    return Outcome.FromException<HttpResponseMessage>(budgetBound
+                        ? new TotalTimeoutException(totalTimeout, ex)
+                        : new AttemptTimeoutException(attemptTimeout, ex));
                 }
                 catch (Exception ex)
                 {
-                    // Stopped mid-request (Ctrl+C, or the per-message limit): it stays counted as in flight.
+                    // Stopped mid-request (Ctrl+C, or the budget's token during a retry): it stays counted as in flight.
                     if (!(ex is OperationCanceledException && cancellationToken.IsCancellationRequested))
                     {
                         if (!FailureClassifier.FailedBeforeSending(ex))
