@@ -295,6 +295,73 @@ public sealed class BulkSenderTests
     }
 
     [Fact]
+    public async Task A_finished_send_starts_the_next_queued_row_while_the_pipeline_thread_is_busy()
+    {
+        await using var server = await FakeJelouServer.StartAsync();
+        server.Faults.LatencyMs = 50;
+        using var client = CoreTestSupport.ClientFor(server);
+        var ledgerAfterSlowConsumer = -1;
+
+        var completions = new List<BulkCompletion>();
+        await OnDedicatedThread(() =>
+        {
+            using var sender = new BulkSender(client, new BulkOptions { ThrottleLimit = 2 });
+            void OnCompleted(BulkCompletion c)
+            {
+                completions.Add(c);
+                if (completions.Count == 1)
+                {
+                    // A slow consumer (Export-Csv to a network share, say): the queued rows must not wait for it.
+                    Thread.Sleep(600);
+                    ledgerAfterSlowConsumer = server.Ledger.Count;
+                }
+            }
+
+            foreach (var row in Rows(8))
+            {
+                sender.Submit(row, OnCompleted);
+            }
+
+            sender.Drain(OnCompleted);
+            return 0;
+        });
+
+        AssertEveryRowOnce(completions, 8);
+        Assert.True(ledgerAfterSlowConsumer >= 4, $"only {ledgerAfterSlowConsumer} rows reached the server while the first result was being written");
+        Assert.Equal(8, server.Ledger.Count);
+        Assert.InRange(server.Ledger.MaxInFlight, 1, 2);
+    }
+
+    [Fact]
+    public async Task Rows_held_by_the_engine_stay_within_twice_the_throttle_limit()
+    {
+        await using var server = await FakeJelouServer.StartAsync();
+        server.Faults.LatencyMs = 30;
+        using var client = CoreTestSupport.ClientFor(server);
+        const int Throttle = 3;
+        var mostHeld = 0;
+
+        var completions = new List<BulkCompletion>();
+        await OnDedicatedThread(() =>
+        {
+            using var sender = new BulkSender(client, new BulkOptions { ThrottleLimit = Throttle });
+            foreach (var row in Rows(60))
+            {
+                sender.Submit(row, completions.Add);
+                mostHeld = Math.Max(mostHeld, sender.InFlight);
+            }
+
+            sender.Drain(completions.Add);
+            Assert.Equal(0, sender.InFlight);
+            return 0;
+        });
+
+        AssertEveryRowOnce(completions, 60);
+        Assert.InRange(mostHeld, Throttle + 1, 2 * Throttle);
+        Assert.InRange(server.Ledger.MaxInFlight, 1, Throttle);
+    }
+
+    [Fact]
     public async Task Record_counts_rows_that_never_go_to_the_server()
     {
         await using var server = await FakeJelouServer.StartAsync();

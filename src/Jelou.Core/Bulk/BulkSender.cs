@@ -8,27 +8,44 @@ namespace Jelou.Bulk
     /// <summary>
     /// The engine both send cmdlets use: bounded concurrency, pacing, an early stop on account-level errors,
     /// and completions handed back on the caller's thread (PowerShell's pipeline thread), as they happen.
-    /// Memory holds only the rows in flight.
+    /// Memory holds only the rows in flight and a short queue of rows waiting for a slot.
     /// </summary>
     /// <remarks>
     /// <see cref="Submit"/>, <see cref="Record"/>, <see cref="TakeReady"/> and <see cref="Drain"/> must be called from
-    /// one thread; the sends themselves run on the thread pool.
+    /// one thread. The caller's thread validates rows and queues them; a send that finishes starts the next queued row
+    /// on its own thread-pool thread, so the requests in flight never wait for the pipeline thread to wake up.
     /// </remarks>
     public sealed class BulkSender : IDisposable
     {
+        private const int NotWaiting = 0;
+        private const int WaitingForRoom = 1;
+        private const int WaitingForCompletion = 2;
+
+        // The thread that is starting rows for this engine now; a send that completes at once then returns to that
+        // loop instead of starting the next row from deeper in the same stack.
+        [ThreadStatic]
+        private static BulkSender? pumping;
+
         private readonly Lazy<JelouClient> client;
         private readonly BulkOptions options;
         private readonly SendRequestOptions requestOptions;
         private readonly RateLimiter? pacer;
         private readonly CancellationTokenSource cancellation = new();
+        private readonly ConcurrentQueue<BulkItem> queued = new();
         private readonly ConcurrentQueue<BulkCompletion> ready = new();
-
-        // The pipeline thread sleeps on this while every slot is busy. No spinning: a spinning wait takes CPU from
-        // the very sends it waits for, which on a small machine costs more than the wake-up.
-        private readonly ManualResetEventSlim readySignal = new(false, 0);
-        private int waiting;
         private readonly ConcurrentQueue<string> log = new();
-        private int inFlight;
+
+        // The pipeline thread sleeps on this while the queue is full or, at the end, while sends are in flight.
+        // No spinning: a spinning wait takes CPU from the very sends it waits for.
+        private readonly ManualResetEventSlim signal = new(false, 0);
+        private readonly int queueLimit;
+        private readonly int lowWater;
+        private JelouClient? sender;
+        private JelouApiException? stopError;
+        private int queuedCount;
+        private int active;
+        private int waitMode;
+        private int outstanding;
 
         /// <summary>Creates an engine over a client.</summary>
         public BulkSender(JelouClient client, BulkOptions options)
@@ -54,6 +71,10 @@ namespace Jelou.Bulk
                 throw new ArgumentOutOfRangeException(nameof(options), options.ThrottleLimit, "ThrottleLimit must be at least 1.");
             }
 
+            // As many rows wait for a slot as there are slots: a finished send always finds the next row ready, and
+            // the pipeline thread refills the queue in batches (at half empty) instead of waking for every send.
+            queueLimit = options.ThrottleLimit;
+            lowWater = queueLimit / 2;
             pacer = options.RateLimit is { } rate ? CreatePacer(rate) : null;
             requestOptions = new SendRequestOptions { Retry = options.Retry, Pacer = pacer, OnRetry = log.Enqueue };
         }
@@ -62,17 +83,18 @@ namespace Jelou.Bulk
         public BulkProgress Progress { get; } = new();
 
         /// <summary>The error that stopped the batch, once one has.</summary>
-        public JelouApiException? StopError { get; private set; }
+        public JelouApiException? StopError => Volatile.Read(ref stopError);
 
         /// <summary>True once the batch was cancelled or stopped.</summary>
         public bool IsStopped => StopError is not null || cancellation.IsCancellationRequested;
 
-        /// <summary>Requests in flight now.</summary>
-        public int InFlight => inFlight;
+        /// <summary>Rows submitted whose result has not been handed back yet (queued, in flight or finished).</summary>
+        public int InFlight => outstanding;
 
         /// <summary>
-        /// Starts sending a row, first waiting for a free slot. Rows that finish meanwhile are passed to
-        /// <paramref name="onCompleted"/> on this thread. After a stop, the row is reported NotAttempted without sending.
+        /// Queues a row for sending. Rows that finish meanwhile are passed to <paramref name="onCompleted"/> on this
+        /// thread; when the queue is full, this waits until it is half empty. After a stop, the row is reported
+        /// NotAttempted without sending.
         /// </summary>
         public void Submit(BulkItem item, Action<BulkCompletion> onCompleted)
         {
@@ -82,24 +104,29 @@ namespace Jelou.Bulk
             }
 
             Progress.Submitted++;
-            while (inFlight >= options.ThrottleLimit && !IsStopped)
+            TakeReady(onCompleted);
+            if (IsStopped)
             {
-                Deliver(Take(), onCompleted);
+                Report(NotAttempted(item.Result), onCompleted, outstandingRow: false);
+                return;
+            }
+
+            // Created here, on the caller's thread, so a missing credential surfaces as the caller's exception.
+            sender ??= client.Value;
+            outstanding++;
+            queued.Enqueue(item);
+            Interlocked.Increment(ref queuedCount);
+            Pump();
+            if (Volatile.Read(ref queuedCount) >= queueLimit)
+            {
+                WaitFor(WaitingForRoom, () => Volatile.Read(ref queuedCount) <= lowWater || IsStopped);
             }
 
             TakeReady(onCompleted);
             if (IsStopped)
             {
-                var skipped = NotAttempted(item.Result);
-                Count(skipped.Result.Status);
-                onCompleted(skipped);
-                return;
+                ReportQueued(onCompleted);
             }
-
-            // Created here, on the caller's thread, so a missing credential surfaces as the caller's exception.
-            var sender = client.Value;
-            inFlight++;
-            _ = RunAsync(item, sender);
         }
 
         /// <summary>Reports a row that never goes to the server (Skipped, WhatIf), so totals and order metadata stay whole.</summary>
@@ -121,16 +148,28 @@ namespace Jelou.Bulk
         {
             while (ready.TryDequeue(out var completion))
             {
-                Deliver(completion, onCompleted);
+                Report(completion, onCompleted, outstandingRow: true);
             }
         }
 
-        /// <summary>Waits for every row in flight and passes each to <paramref name="onCompleted"/> as it finishes.</summary>
+        /// <summary>
+        /// Waits for every row queued or in flight and passes each to <paramref name="onCompleted"/> as it finishes.
+        /// After a stop, rows still queued are reported NotAttempted.
+        /// </summary>
         public void Drain(Action<BulkCompletion> onCompleted)
         {
-            while (inFlight > 0)
+            while (outstanding > 0)
             {
-                Deliver(Take(), onCompleted);
+                TakeReady(onCompleted);
+                if (IsStopped)
+                {
+                    ReportQueued(onCompleted);
+                }
+
+                if (outstanding > 0)
+                {
+                    WaitFor(WaitingForCompletion, () => !ready.IsEmpty || (IsStopped && !queued.IsEmpty));
+                }
             }
         }
 
@@ -154,6 +193,8 @@ namespace Jelou.Bulk
             {
                 // Cancel after Dispose: the batch is already over.
             }
+
+            Wake();
         }
 
         /// <inheritdoc />
@@ -162,7 +203,7 @@ namespace Jelou.Bulk
             Cancel();
             pacer?.Dispose();
             cancellation.Dispose();
-            readySignal.Dispose();
+            signal.Dispose();
         }
 
         internal static RateLimiter CreatePacer(double perSecond)
@@ -196,43 +237,159 @@ namespace Jelou.Bulk
             return new BulkCompletion(result, null);
         }
 
-        private BulkCompletion Take()
+        /// <summary>Starts queued rows while there are free slots and the batch goes on.</summary>
+        private void Pump()
         {
-            while (true)
+            if (pumping == this)
             {
-                if (ready.TryDequeue(out var completion))
-                {
-                    return completion;
-                }
+                return;
+            }
 
-                readySignal.Reset();
-
-                // Announce the wait before looking again: a send that finishes now either sees the flag and signals,
-                // or its completion is already in the queue.
-                Interlocked.Exchange(ref waiting, 1);
-                if (!ready.TryDequeue(out completion))
+            var outer = pumping;
+            pumping = this;
+            try
+            {
+                while (!IsStopped)
                 {
-                    readySignal.Wait();
-                }
+                    var taken = Volatile.Read(ref active);
+                    if (taken >= options.ThrottleLimit)
+                    {
+                        return;
+                    }
 
-                Volatile.Write(ref waiting, 0);
-                if (completion is not null)
-                {
-                    return completion;
+                    if (Interlocked.CompareExchange(ref active, taken + 1, taken) != taken)
+                    {
+                        continue;
+                    }
+
+                    if (!queued.TryDequeue(out var item))
+                    {
+                        Interlocked.Decrement(ref active);
+
+                        // A row queued while this thread held the slot saw no room; look once more so it is not left behind.
+                        if (queued.IsEmpty)
+                        {
+                            return;
+                        }
+
+                        continue;
+                    }
+
+                    if (Interlocked.Decrement(ref queuedCount) <= lowWater)
+                    {
+                        WakeIf(WaitingForRoom);
+                    }
+
+                    _ = RunAsync(item);
                 }
+            }
+            finally
+            {
+                pumping = outer;
             }
         }
 
-        private void Deliver(BulkCompletion completion, Action<BulkCompletion> onCompleted)
+        private async Task RunAsync(BulkItem item)
         {
-            // Only completions from the ready queue come here, and each of them was one request in flight.
-            inFlight--;
-            Count(completion.Result.Status);
-            if (completion.Error is JelouApiException api && StopError is null && !api.PossiblyDelivered && options.IsBatchFatal(api))
+            var result = item.Result;
+            Exception? error = null;
+            try
             {
-                StopError = api;
+                var outcome = await item.Send(sender!, requestOptions, cancellation.Token).ConfigureAwait(false);
+                Apply(result, outcome);
+                error = outcome.Error;
+            }
+            catch (Exception ex)
+            {
+                // A send must always produce a completion, or Drain would wait forever.
+                result.Status = SendStatus.Failed;
+                result.Error = sender!.Redact(ex.Message);
+                result.ErrorId = "JelouUnexpectedError";
+                error = ex;
             }
 
+            result.Timestamp = DateTimeOffset.Now;
+            if (error is JelouApiException api && !api.PossiblyDelivered && options.IsBatchFatal(api))
+            {
+                // Set before this send's slot is freed, so no later row starts once the account is known to be refused.
+                Interlocked.CompareExchange(ref stopError, api, null);
+            }
+
+            ready.Enqueue(new BulkCompletion(result, error));
+            Interlocked.Decrement(ref active);
+
+            // The full fence of the decrement orders the enqueue before reading the pipeline thread's wait state.
+            if (IsStopped)
+            {
+                Wake();
+            }
+            else
+            {
+                WakeIf(WaitingForCompletion);
+            }
+
+            Pump();
+        }
+
+        /// <summary>Sleeps on the pipeline thread until <paramref name="done"/> holds; senders wake it when it may.</summary>
+        private void WaitFor(int mode, Func<bool> done)
+        {
+            while (!done())
+            {
+                signal.Reset();
+
+                // Announce the wait before looking again: a sender that changes the state now either sees the mode
+                // and wakes this thread, or its change is visible to the check below.
+                Interlocked.Exchange(ref waitMode, mode);
+                if (!done())
+                {
+                    signal.Wait();
+                }
+
+                Volatile.Write(ref waitMode, NotWaiting);
+            }
+        }
+
+        /// <summary>Wakes the pipeline thread if it waits for <paramref name="mode"/>; only the first of many senders does.</summary>
+        private void WakeIf(int mode)
+        {
+            if (Volatile.Read(ref waitMode) == mode && Interlocked.CompareExchange(ref waitMode, NotWaiting, mode) == mode)
+            {
+                Wake();
+            }
+        }
+
+        private void Wake()
+        {
+            try
+            {
+                signal.Set();
+            }
+            catch (ObjectDisposedException)
+            {
+                // A send that finished after the batch was disposed has nobody to wake.
+            }
+        }
+
+        /// <summary>After a stop: every row still queued is reported NotAttempted.</summary>
+        private void ReportQueued(Action<BulkCompletion> onCompleted)
+        {
+            while (queued.TryDequeue(out var item))
+            {
+                Interlocked.Decrement(ref queuedCount);
+                Report(NotAttempted(item.Result), onCompleted, outstandingRow: true);
+            }
+        }
+
+        private void Report(BulkCompletion completion, Action<BulkCompletion> onCompleted, bool outstandingRow)
+        {
+            // Completions from the ready queue and rows taken back from the send queue were counted as outstanding.
+            if (outstandingRow)
+            {
+                outstanding--;
+            }
+
+            Count(completion.Result.Status);
             onCompleted(completion);
         }
 
@@ -246,38 +403,6 @@ namespace Jelou.Bulk
                 case SendStatus.Unknown: Progress.Unknown++; break;
                 case SendStatus.NotAttempted: Progress.NotAttempted++; break;
                 case SendStatus.WhatIf: Progress.WhatIf++; break;
-            }
-        }
-
-        private async Task RunAsync(BulkItem item, JelouClient sender)
-        {
-            var result = item.Result;
-            Exception? error = null;
-            try
-            {
-                var outcome = await item.Send(sender, requestOptions, cancellation.Token).ConfigureAwait(false);
-                Apply(result, outcome);
-                error = outcome.Error;
-            }
-            catch (Exception ex)
-            {
-                // A send must always produce a completion, or Drain would wait forever.
-                result.Status = SendStatus.Failed;
-                result.Error = sender.Redact(ex.Message);
-                result.ErrorId = "JelouUnexpectedError";
-                error = ex;
-            }
-            finally
-            {
-                result.Timestamp = DateTimeOffset.Now;
-                ready.Enqueue(new BulkCompletion(result, error));
-
-                // A full fence between publishing the completion and reading the flag pairs with Take's.
-                Thread.MemoryBarrier();
-                if (Volatile.Read(ref waiting) != 0)
-                {
-                    readySignal.Set();
-                }
             }
         }
 
