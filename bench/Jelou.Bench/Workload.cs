@@ -16,7 +16,7 @@ namespace Jelou.Bench;
 /// <summary>The three ways of sending a batch that are compared.</summary>
 internal enum ScenarioKind
 {
-    /// <summary>BulkSender, as Send-JelouBotMessage drives it: fields, BotMessageBuilder.Build, Submit, Drain.</summary>
+    /// <summary>BulkSender, as Send-JelouBotMessage drives it: fields, BotMessageBuilder.TryBuild, Submit, Drain.</summary>
     Engine,
 
     /// <summary>One JelouClient.SendBotMessageAsync awaited at a time (ForEach-Object { Invoke-RestMethod }).</summary>
@@ -73,7 +73,7 @@ internal static class Workload
         });
 
     /// <summary>
-    /// The engine as the cmdlet drives it per pipeline row: a result object, BotMessageFields, InferType, Build, Submit
+    /// The engine as the cmdlet drives it per pipeline row: a result object, BotMessageFields, TryBuild (which also names the type), Submit
     /// (completed rows come back on this thread and are counted, then dropped), the retry log flushed, then Drain.
     /// Must run on a dedicated (non-pool) thread, like PowerShell's pipeline thread: Submit blocks while the slots are full.
     /// </summary>
@@ -100,8 +100,12 @@ internal static class Workload
             string text = Text(row);
             var result = new JelouBotMessageResult { Position = row, BotId = BotId, UserId = userId, Text = text };
             var fields = new BotMessageFields { UserId = userId, Text = text };
-            result.Type = BotMessageBuilder.InferType(fields);
-            BotMessage message = BotMessageBuilder.Build(fields);
+            if (!BotMessageBuilder.TryBuild(fields, out BotMessage? message, out var problems, out string? type))
+            {
+                throw new InvalidOperationException("bench row " + row + " is invalid: " + problems[0].Message);
+            }
+
+            result.Type = type;
             engine.Submit(new BulkItem(result, (c, options, token) => c.SendBotMessageAsync(BotId, message, options, token)), OnCompleted);
             foreach (string line in engine.TakeLog())
             {
@@ -164,8 +168,8 @@ internal static class Workload
         for (long row = firstRow; row < firstRow + rows; row++)
         {
             var fields = new BotMessageFields { UserId = UserId(row), Text = Text(row) };
-            _ = BotMessageBuilder.InferType(fields);
-            BotMessage message = BotMessageBuilder.Build(fields);
+            _ = BotMessageBuilder.TryBuild(fields, out BotMessage? built, out _, out _);
+            BotMessage message = built!;
             await slots.WaitAsync().ConfigureAwait(false);
             _ = SendOneAsync(message);
         }

@@ -476,13 +476,14 @@ namespace Jelou.Validation
                 [nameof(BotMessageFields.Contacts)] = "contacts",
             };
 
-            private readonly List<ValidationProblem> problems = new();
+            // Made on the first problem: a valid row, the usual case, needs no list.
+            private List<ValidationProblem>? problems;
 
-            public IReadOnlyList<ValidationProblem> Problems => problems;
+            public IReadOnlyList<ValidationProblem> Problems => (IReadOnlyList<ValidationProblem>?)problems ?? Array.Empty<ValidationProblem>();
 
-            public void Add(string field, string message) => problems.Add(new ValidationProblem(field, message));
+            public void Add(string field, string message) => (problems ??= new List<ValidationProblem>()).Add(new ValidationProblem(field, message));
 
-            public void Remove(string field) => problems.RemoveAll(p => p.Field == field);
+            public void Remove(string field) => problems?.RemoveAll(p => p.Field == field);
 
             public void Required(string field, string? value, int maxLength)
             {
@@ -572,34 +573,30 @@ namespace Jelou.Validation
 
             public void Unused(BotMessageFields f, string type, params string[] allowed)
             {
-                var given = new List<string>();
-                AddIf(given, nameof(f.Text), f.Text);
-                AddIf(given, nameof(f.Title), f.Title);
-                AddIf(given, nameof(f.Header), f.Header);
-                AddIf(given, nameof(f.Caption), f.Caption);
-                AddIf(given, nameof(f.MediaUrl), f.MediaUrl);
-                AddIf(given, nameof(f.FileName), f.FileName);
-                AddIf(given, nameof(f.Latitude), f.Latitude);
-                AddIf(given, nameof(f.Longitude), f.Longitude);
-                AddIf(given, nameof(f.QuickReplies), f.QuickReplies);
-                AddIf(given, nameof(f.Options), f.Options);
-                AddIf(given, nameof(f.ButtonText), f.ButtonText);
-                AddIf(given, nameof(f.Url), f.Url);
-                AddIf(given, nameof(f.Contacts), f.Contacts);
-                foreach (var name in given.Where(g => !allowed.Contains(g)))
+                // Runs for every row of a batch, so it checks field by field without building lists.
+                Reject(nameof(f.Text), f.Text is not null, type, allowed);
+                Reject(nameof(f.Title), f.Title is not null, type, allowed);
+                Reject(nameof(f.Header), f.Header is not null, type, allowed);
+                Reject(nameof(f.Caption), f.Caption is not null, type, allowed);
+                Reject(nameof(f.MediaUrl), f.MediaUrl is not null, type, allowed);
+                Reject(nameof(f.FileName), f.FileName is not null, type, allowed);
+                Reject(nameof(f.Latitude), f.Latitude is not null, type, allowed);
+                Reject(nameof(f.Longitude), f.Longitude is not null, type, allowed);
+                Reject(nameof(f.QuickReplies), f.QuickReplies is not null, type, allowed);
+                Reject(nameof(f.Options), f.Options is not null, type, allowed);
+                Reject(nameof(f.ButtonText), f.ButtonText is not null, type, allowed);
+                Reject(nameof(f.Url), f.Url is not null, type, allowed);
+                Reject(nameof(f.Contacts), f.Contacts is not null, type, allowed);
+            }
+
+            private void Reject(string name, bool given, string type, string[] allowed)
+            {
+                if (given && Array.IndexOf(allowed, name) < 0)
                 {
                     // Sending a field the type ignores would silently drop content the user meant to send.
                     Add(FieldNames[name], type == "payload"
                         ? "cannot be combined with -Payload; put every field in the payload."
                         : $"is not used by type '{type}'; remove it or choose the type that carries it.");
-                }
-            }
-
-            private static void AddIf(List<string> given, string name, object? value)
-            {
-                if (value is not null)
-                {
-                    given.Add(name);
                 }
             }
 
