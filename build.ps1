@@ -271,7 +271,7 @@ function Invoke-TestTask {
     if ($python -and $python -notlike '*WindowsApps*') {
         Write-Step -Message 'Totals'
         $summary = [System.IO.Path]::Combine($script:RepositoryRoot, 'tests', 'tools', 'Summarize-TestResults.py')
-        $exitCode = Invoke-NativeCommand -FilePath $python -ArgumentList @($summary, $results)
+        $exitCode = Invoke-NativeCommand -FilePath $python -ArgumentList @($summary, $results, '--expect-pester')
         if ($exitCode -ne 0) {
             $failures.Add("the test summary (exit code $exitCode)")
         }
