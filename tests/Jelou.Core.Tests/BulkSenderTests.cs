@@ -333,7 +333,7 @@ public sealed class BulkSenderTests
     }
 
     [Fact]
-    public async Task Rows_held_by_the_engine_stay_within_twice_the_throttle_limit()
+    public async Task Rows_held_by_the_engine_stay_within_five_times_the_throttle_limit()
     {
         await using var server = await FakeJelouServer.StartAsync();
         server.Faults.LatencyMs = 30;
@@ -357,7 +357,8 @@ public sealed class BulkSenderTests
         });
 
         AssertEveryRowOnce(completions, 60);
-        Assert.InRange(mostHeld, Throttle + 1, 2 * Throttle);
+        // In flight, plus four queued rows per slot: flat whatever the row count.
+        Assert.InRange(mostHeld, Throttle + 1, 5 * Throttle);
         Assert.InRange(server.Ledger.MaxInFlight, 1, Throttle);
     }
 

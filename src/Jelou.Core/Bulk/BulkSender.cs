@@ -8,7 +8,7 @@ namespace Jelou.Bulk
     /// <summary>
     /// The engine both send cmdlets use: bounded concurrency, pacing, an early stop on account-level errors,
     /// and completions handed back on the caller's thread (PowerShell's pipeline thread), as they happen.
-    /// Memory holds only the rows in flight and a short queue of rows waiting for a slot.
+    /// Memory holds only the rows in flight and a short queue of rows waiting for a slot (four per slot).
     /// </summary>
     /// <remarks>
     /// <see cref="Submit"/>, <see cref="Record"/>, <see cref="TakeReady"/> and <see cref="Drain"/> must be called from
@@ -71,9 +71,10 @@ namespace Jelou.Bulk
                 throw new ArgumentOutOfRangeException(nameof(options), options.ThrottleLimit, "ThrottleLimit must be at least 1.");
             }
 
-            // As many rows wait for a slot as there are slots: a finished send always finds the next row ready, and
-            // the pipeline thread refills the queue in batches (at half empty) instead of waking for every send.
-            queueLimit = options.ThrottleLimit;
+            // Four rows wait for each slot: a finished send always finds the next row ready, and the pipeline thread
+            // refills the queue in batches (at half empty) instead of waking for every send. At 0 ms latency a queue
+            // of one row per slot woke it every 25 rows, and those wake-ups cost more CPU than the sends' own code.
+            queueLimit = 4 * options.ThrottleLimit;
             lowWater = queueLimit / 2;
             pacer = options.RateLimit is { } rate ? CreatePacer(rate) : null;
             requestOptions = new SendRequestOptions { Retry = options.Retry, Pacer = pacer, OnRetry = log.Enqueue };
