@@ -310,23 +310,29 @@ namespace Jelou.Bulk
             }
 
             result.Timestamp = DateTimeOffset.Now;
-            if (error is JelouApiException api && !api.PossiblyDelivered && options.IsBatchFatal(api))
+            try
             {
-                // Set before this send's slot is freed, so no later row starts once the account is known to be refused.
-                Interlocked.CompareExchange(ref stopError, api, null);
+                if (error is JelouApiException api && !api.PossiblyDelivered && options.IsBatchFatal(api))
+                {
+                    // Set before this send's slot is freed, so no later row starts once the account is known to be refused.
+                    Interlocked.CompareExchange(ref stopError, api, null);
+                }
             }
-
-            ready.Enqueue(new BulkCompletion(result, error));
-            Interlocked.Decrement(ref active);
-
-            // The full fence of the decrement orders the enqueue before reading the pipeline thread's wait state.
-            if (IsStopped)
+            finally
             {
-                Wake();
-            }
-            else
-            {
-                WakeIf(WaitingForCompletion);
+                // Whatever happens above, the row is reported and its slot freed, or Drain would wait forever.
+                ready.Enqueue(new BulkCompletion(result, error));
+                Interlocked.Decrement(ref active);
+
+                // The full fence of the decrement orders the enqueue before reading the pipeline thread's wait state.
+                if (IsStopped)
+                {
+                    Wake();
+                }
+                else
+                {
+                    WakeIf(WaitingForCompletion);
+                }
             }
 
             Pump();
