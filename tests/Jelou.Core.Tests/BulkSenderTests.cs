@@ -363,6 +363,36 @@ public sealed class BulkSenderTests
     }
 
     [Fact]
+    public async Task Retry_notices_come_out_of_TakeLog_once_and_the_log_is_then_empty()
+    {
+        await using var server = await FakeJelouServer.StartAsync();
+        server.Faults.Enqueue(FakeResponse.TooManyRequests("0"));
+        using var client = CoreTestSupport.ClientFor(server);
+        var retry = new RetrySettings { MaximumRetryCount = 2, RetryInterval = TimeSpan.FromMilliseconds(5), MaximumRetryDelay = TimeSpan.FromMilliseconds(50) };
+
+        var completions = new List<BulkCompletion>();
+        var (first, second) = await OnDedicatedThread(() =>
+        {
+            using var sender = new BulkSender(client, new BulkOptions { ThrottleLimit = 1, Retry = retry });
+            Assert.Empty(sender.TakeLog());
+            foreach (var row in Rows(3))
+            {
+                sender.Submit(row, completions.Add);
+            }
+
+            sender.Drain(completions.Add);
+            return (sender.TakeLog().ToList(), sender.TakeLog().ToList());
+        });
+
+        AssertEveryRowOnce(completions, 3);
+        Assert.All(completions, c => Assert.Equal(SendStatus.Sent, c.Result.Status));
+        var notice = Assert.Single(first);
+        Assert.Contains("429", notice, StringComparison.Ordinal);
+        Assert.StartsWith("Attempt 1 failed", notice, StringComparison.Ordinal);
+        Assert.Empty(second);
+    }
+
+    [Fact]
     public async Task Record_counts_rows_that_never_go_to_the_server()
     {
         await using var server = await FakeJelouServer.StartAsync();

@@ -175,13 +175,7 @@ namespace Jelou.Bulk
         }
 
         /// <summary>Retry notices since the last call, for Verbose output on the pipeline thread.</summary>
-        public IEnumerable<string> TakeLog()
-        {
-            while (log.TryDequeue(out var line))
-            {
-                yield return line;
-            }
-        }
+        public IEnumerable<string> TakeLog() => log.IsEmpty ? Array.Empty<string>() : DrainLog();
 
         /// <summary>Stops the batch: cancels requests in flight and sends nothing more (Ctrl+C).</summary>
         public void Cancel()
@@ -236,6 +230,15 @@ namespace Jelou.Bulk
             result.Error ??= "Not sent: the batch stopped before this row.";
             result.ErrorId ??= "JelouNotAttempted";
             return new BulkCompletion(result, null);
+        }
+
+        // Called once per row by the cmdlets; the usual empty log costs no enumerator.
+        private IEnumerable<string> DrainLog()
+        {
+            while (log.TryDequeue(out var line))
+            {
+                yield return line;
+            }
         }
 
         /// <summary>Starts queued rows while there are free slots and the batch goes on.</summary>
