@@ -393,6 +393,23 @@ public sealed class BulkSenderTests
     }
 
     [Fact]
+    public async Task A_stop_predicate_that_throws_still_reports_every_row_and_the_batch_ends()
+    {
+        await using var server = await FakeJelouServer.StartAsync(new FakeJelouOptions { ClientSecret = "the-real-secret" });
+        using var client = CoreTestSupport.ClientFor(server);
+        var options = new BulkOptions { ThrottleLimit = 1, IsBatchFatal = _ => throw new InvalidOperationException("predicate bug") };
+
+        var run = RunBatchAsync(client, options, Rows(3));
+        var finished = await Task.WhenAny(run, Task.Delay(TimeSpan.FromSeconds(10)));
+
+        Assert.Same(run, finished);
+        var result = await run;
+        AssertEveryRowOnce(result.Completions, 3);
+        Assert.All(result.Completions, c => Assert.Equal(SendStatus.Failed, c.Result.Status));
+        Assert.Equal(3, server.Ledger.TotalRequests);
+    }
+
+    [Fact]
     public async Task Record_counts_rows_that_never_go_to_the_server()
     {
         await using var server = await FakeJelouServer.StartAsync();

@@ -17,7 +17,10 @@ namespace Jelou.Bulk
         /// <summary>Retry and timeout settings for every message.</summary>
         public RetrySettings Retry { get; init; } = RetrySettings.Default;
 
-        /// <summary>Which failures stop the whole batch (bad credentials, a bot the account cannot use).</summary>
+        /// <summary>
+        /// Which failures stop the whole batch (bad credentials, a bot the account cannot use). Called on the thread
+        /// that finished the send; it must not throw (an exception is lost with that thread's work, the row is still reported).
+        /// </summary>
         public Func<JelouApiException, bool> IsBatchFatal { get; init; } = e => e.IsAccountLevel;
     }
 }

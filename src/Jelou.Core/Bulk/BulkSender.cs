@@ -169,6 +169,8 @@ namespace Jelou.Bulk
 
                 if (outstanding > 0)
                 {
+                    // Rows still queued with a slot free would otherwise wait for a send that never comes.
+                    Pump();
                     WaitFor(WaitingForCompletion, () => !ready.IsEmpty || (IsStopped && !queued.IsEmpty));
                 }
             }
@@ -284,6 +286,13 @@ namespace Jelou.Bulk
                         WakeIf(WaitingForRoom);
                     }
 
+                    if (IsStopped)
+                    {
+                        // The batch stopped while this thread took the row: it is reported, never sent.
+                        Complete(NotAttempted(item.Result));
+                        return;
+                    }
+
                     _ = RunAsync(item);
                 }
             }
@@ -299,22 +308,21 @@ namespace Jelou.Bulk
             Exception? error = null;
             try
             {
-                var outcome = await item.Send(sender!, requestOptions, cancellation.Token).ConfigureAwait(false);
-                Apply(result, outcome);
-                error = outcome.Error;
-            }
-            catch (Exception ex)
-            {
-                // A send must always produce a completion, or Drain would wait forever.
-                result.Status = SendStatus.Failed;
-                result.Error = sender!.Redact(ex.Message);
-                result.ErrorId = "JelouUnexpectedError";
-                error = ex;
-            }
+                try
+                {
+                    var outcome = await item.Send(sender!, requestOptions, cancellation.Token).ConfigureAwait(false);
+                    Apply(result, outcome);
+                    error = outcome.Error;
+                }
+                catch (Exception ex)
+                {
+                    result.Status = SendStatus.Failed;
+                    result.ErrorId = "JelouUnexpectedError";
+                    error = ex;
+                    result.Error = sender!.Redact(ex.Message);
+                }
 
-            result.Timestamp = DateTimeOffset.Now;
-            try
-            {
+                result.Timestamp = DateTimeOffset.Now;
                 if (error is JelouApiException api && !api.PossiblyDelivered && options.IsBatchFatal(api))
                 {
                     // Set before this send's slot is freed, so no later row starts once the account is known to be refused.
@@ -323,22 +331,28 @@ namespace Jelou.Bulk
             }
             finally
             {
-                // Whatever happens above, the row is reported and its slot freed, or Drain would wait forever.
-                ready.Enqueue(new BulkCompletion(result, error));
-                Interlocked.Decrement(ref active);
-
-                // The full fence of the decrement orders the enqueue before reading the pipeline thread's wait state.
-                if (IsStopped)
-                {
-                    Wake();
-                }
-                else
-                {
-                    WakeIf(WaitingForCompletion);
-                }
+                // Whatever happens above, the row is reported, its slot freed and the next row started, or Drain would
+                // wait forever.
+                Complete(new BulkCompletion(result, error));
+                Pump();
             }
+        }
 
-            Pump();
+        /// <summary>Hands a finished row to the pipeline thread and frees its slot.</summary>
+        private void Complete(BulkCompletion completion)
+        {
+            ready.Enqueue(completion);
+            Interlocked.Decrement(ref active);
+
+            // The full fence of the decrement orders the enqueue before reading the pipeline thread's wait state.
+            if (IsStopped)
+            {
+                Wake();
+            }
+            else
+            {
+                WakeIf(WaitingForCompletion);
+            }
         }
 
         /// <summary>Sleeps on the pipeline thread until <paramref name="done"/> holds; senders wake it when it may.</summary>

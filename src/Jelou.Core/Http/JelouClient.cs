@@ -164,7 +164,7 @@ namespace Jelou.Http
             // The first attempt runs without Polly: almost every send settles there, and a bulk send at low latency
             // is bound by CPU per message. Polly takes over only once a retry is due.
             var outcome = await state.AttemptAsync(cancellationToken).ConfigureAwait(false);
-            if (settings.MaximumRetryCount > 0 && state.Remaining() > TimeSpan.Zero && RetryReason(outcome, settings, cancellationToken) is not null)
+            if (settings.MaximumRetryCount > 0 && state.HasTimeLeft && RetryReason(outcome, settings, cancellationToken) is not null)
             {
                 outcome = await RetryAsync(outcome, state, settings, cancellationToken).ConfigureAwait(false);
             }
@@ -397,6 +397,7 @@ namespace Jelou.Http
             private readonly SendRequestOptions? options;
             private readonly TimeSpan attemptTimeout;
             private readonly TimeSpan totalTimeout;
+            private readonly bool unlimited;
             private readonly long started;
             private List<string>? retryReasons;
             private int inFlight;
@@ -411,6 +412,9 @@ namespace Jelou.Http
                 this.options = options;
                 attemptTimeout = settings.AttemptTimeout;
                 totalTimeout = settings.TotalTimeout;
+
+                // Infinite, or longer than a timer can run (about 24.8 days): no budget at all.
+                unlimited = totalTimeout == Timeout.InfiniteTimeSpan || totalTimeout.TotalMilliseconds >= int.MaxValue;
                 started = Stopwatch.GetTimestamp();
             }
 
@@ -430,12 +434,19 @@ namespace Jelou.Http
 
             public TimeSpan Elapsed() => TimeSpan.FromTicks((long)((Stopwatch.GetTimestamp() - started) * TicksPerTimestamp));
 
-            /// <summary>What is left of the message's budget, never negative.</summary>
+            /// <summary>What is left of the message's budget, never negative; infinite when there is no budget.</summary>
             public TimeSpan Remaining()
             {
+                if (unlimited)
+                {
+                    return Timeout.InfiniteTimeSpan;
+                }
+
                 var left = totalTimeout - Elapsed();
                 return left > TimeSpan.Zero ? left : TimeSpan.Zero;
             }
+
+            public bool HasTimeLeft => unlimited || Remaining() > TimeSpan.Zero;
 
             public void AddRetry(string sentence)
             {
@@ -490,12 +501,12 @@ namespace Jelou.Http
                 }
 
                 var remaining = Remaining();
-                if (remaining <= TimeSpan.Zero)
+                if (!HasTimeLeft)
                 {
                     return Outcome.FromException<HttpResponseMessage>(new TotalTimeoutException(totalTimeout, new OperationCanceledException()));
                 }
 
-                var budgetBound = remaining <= attemptTimeout;
+                var budgetBound = !unlimited && remaining <= attemptTimeout;
                 attempt.CancelAfter(budgetBound ? remaining : attemptTimeout);
                 Attempts++;
                 using var request = new HttpRequestMessage(method, uri);

@@ -99,6 +99,23 @@ public sealed class TimeoutAndCancellationTests
         Assert.True(clock.Elapsed < TimeSpan.FromSeconds(2), $"returned after {clock.Elapsed.TotalMilliseconds} ms");
     }
 
+    [Theory]
+    [InlineData(-1)]
+    [InlineData(60L * 24 * 3600 * 1000)]
+    public async Task An_infinite_or_very_long_TotalTimeout_means_no_budget_and_the_message_is_sent(long totalMilliseconds)
+    {
+        await using var server = await FakeJelouServer.StartAsync();
+        server.Faults.Enqueue(FakeResponse.TooManyRequests("0"));
+        using var client = ResilienceSupport.ClientFor(server);
+        var retry = ResilienceSupport.Fast(count: 2) with { TotalTimeout = TimeSpan.FromMilliseconds(totalMilliseconds) };
+
+        var outcome = await ResilienceSupport.SendAsync(client, retry);
+
+        Assert.True(outcome.Succeeded, outcome.Error?.Message);
+        Assert.Equal(2, outcome.Attempts);
+        Assert.Equal(1, server.Ledger.Count);
+    }
+
     [Fact]
     public async Task TotalTimeout_alone_stops_a_slow_attempt_as_a_possibly_delivered_timeout()
     {
