@@ -65,6 +65,17 @@ internal static class Workload
     /// <summary>A short personalised text with one accented character, like a typical CSV mail-merge row.</summary>
     public static string Text(long row) => "Hola cliente " + row.ToString(CultureInfo.InvariantCulture) + ", tu pedido está listo para retirar.";
 
+    /// <summary>Validates a row as the cmdlet does (TryBuild, which also names the type). Bench rows are always valid.</summary>
+    public static BotMessage BuildRow(string userId, string text, out string? type)
+    {
+        if (!BotMessageBuilder.TryBuild(new BotMessageFields { UserId = userId, Text = text }, out BotMessage? message, out var problems, out type))
+        {
+            throw new InvalidOperationException("bench row for " + userId + " is invalid: " + problems[0].Message);
+        }
+
+        return message;
+    }
+
     public static JelouClient CreateClient(Uri baseUri) =>
         new(new JelouClientOptions(JelouCredential.FromPlainText(ClientId, ClientSecret))
         {
@@ -99,12 +110,7 @@ internal static class Workload
             string userId = UserId(row);
             string text = Text(row);
             var result = new JelouBotMessageResult { Position = row, BotId = BotId, UserId = userId, Text = text };
-            var fields = new BotMessageFields { UserId = userId, Text = text };
-            if (!BotMessageBuilder.TryBuild(fields, out BotMessage? message, out var problems, out string? type))
-            {
-                throw new InvalidOperationException("bench row " + row + " is invalid: " + problems[0].Message);
-            }
-
+            BotMessage message = BuildRow(userId, text, out string? type);
             result.Type = type;
             engine.Submit(new BulkItem(result, (c, options, token) => c.SendBotMessageAsync(BotId, message, options, token)), OnCompleted);
             foreach (string line in engine.TakeLog())
@@ -167,9 +173,7 @@ internal static class Workload
 
         for (long row = firstRow; row < firstRow + rows; row++)
         {
-            var fields = new BotMessageFields { UserId = UserId(row), Text = Text(row) };
-            _ = BotMessageBuilder.TryBuild(fields, out BotMessage? built, out _, out _);
-            BotMessage message = built!;
+            BotMessage message = BuildRow(UserId(row), Text(row), out _);
             await slots.WaitAsync().ConfigureAwait(false);
             _ = SendOneAsync(message);
         }

@@ -28,7 +28,7 @@ namespace Jelou.Http
 
         // No allocation on the hot path: only a request that must wait pays for the async loop.
         public Task WaitAsync(CancellationToken cancellationToken) =>
-            Interlocked.Read(ref resumeAtTicks) <= DateTimeOffset.UtcNow.UtcTicks ? Task.CompletedTask : WaitLoopAsync(cancellationToken);
+            IsOpen ? Task.CompletedTask : WaitLoopAsync(cancellationToken);
 
         private async Task WaitLoopAsync(CancellationToken cancellationToken)
         {

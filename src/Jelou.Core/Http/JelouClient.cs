@@ -501,7 +501,7 @@ namespace Jelou.Http
                 }
 
                 var remaining = Remaining();
-                if (!HasTimeLeft)
+                if (!unlimited && remaining <= TimeSpan.Zero)
                 {
                     return Outcome.FromException<HttpResponseMessage>(new TotalTimeoutException(totalTimeout, new OperationCanceledException()));
                 }
