@@ -29,6 +29,8 @@ internal static class Program
                 return await Orchestrator.RunAsync(args).ConfigureAwait(false);
             case "run":
                 return await RunCommand.RunAsync(args).ConfigureAwait(false);
+            case "interleave":
+                return await Interleave.RunAsync(args).ConfigureAwait(false);
             case "smoke":
                 return await Smoke.RunAsync().ConfigureAwait(false);
             case "micro":

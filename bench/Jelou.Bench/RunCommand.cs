@@ -125,8 +125,8 @@ internal static class RunCommand
         double warmedFor;
         using var control = new FakeControl(baseUri);
         using JelouClient client = Workload.CreateClient(baseUri);
-        using HttpClient plain = Workload.CreateCeilingClient(baseUri, kind == ScenarioKind.CeilingJelouHandler ? Workload.JelouLikeHandler() : null);
-        byte[][]? bodies = kind is ScenarioKind.Ceiling or ScenarioKind.CeilingJelouHandler or ScenarioKind.CeilingPolly ? Workload.CeilingBodies() : null;
+        using HttpClient plain = Workload.CreateCeilingClient(baseUri, kind == ScenarioKind.CeilingJelouHandler ? Workload.JelouLikeHandler() : null, kind == ScenarioKind.CeilingSameHeaders);
+        byte[][]? bodies = kind is ScenarioKind.Ceiling or ScenarioKind.CeilingJelouHandler or ScenarioKind.CeilingPolly or ScenarioKind.CeilingSameHeaders ? Workload.CeilingBodies() : null;
 
         // Warm-up: same code path, rows numbered after the measured ones. First at 0 ms, then (latency > 0) at the measured
         // latency, where requests complete asynchronously and Submit blocks on full slots: code paths the 0 ms phase never
@@ -283,6 +283,7 @@ internal static class RunCommand
                 return Workload.RunSequentialAsync(client, firstRow, rows);
             case ScenarioKind.Ceiling:
             case ScenarioKind.CeilingJelouHandler:
+            case ScenarioKind.CeilingSameHeaders:
                 return Workload.RunCeilingAsync(plain, bodies ?? Workload.CeilingBodies(), rows, throttle);
             case ScenarioKind.CeilingPolly:
                 return Workload.RunCeilingPollyAsync(plain, Pipeline.Value, bodies ?? Workload.CeilingBodies(), rows, throttle);

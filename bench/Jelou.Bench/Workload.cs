@@ -36,6 +36,9 @@ internal enum ScenarioKind
 
     /// <summary>Diagnostic: the ceiling's loop with each post run through a Polly pipeline shaped like JelouClient's (timeout, retry, timeout).</summary>
     CeilingPolly,
+
+    /// <summary>Diagnostic: the ceiling with the two headers JelouClient adds to every request (Accept, User-Agent), so both send the same bytes.</summary>
+    CeilingSameHeaders,
 }
 
 /// <summary>What a run sent: rows acknowledged, rows that failed, and why the batch stopped, if it did.</summary>
@@ -303,7 +306,7 @@ internal static class Workload
         return new SendCounts(Interlocked.Read(ref sent), Interlocked.Read(ref failed), null);
     }
 
-    public static HttpClient CreateCeilingClient(Uri baseUri, HttpMessageHandler? handler = null)
+    public static HttpClient CreateCeilingClient(Uri baseUri, HttpMessageHandler? handler = null, bool sameHeadersAsJelou = false)
     {
         var http = new HttpClient(handler ?? new SocketsHttpHandler { UseCookies = false, AllowAutoRedirect = false }, disposeHandler: true)
         {
@@ -311,8 +314,18 @@ internal static class Workload
         };
         string basic = Convert.ToBase64String(Encoding.UTF8.GetBytes(ClientId + ":" + ClientSecret));
         http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Basic", basic);
+        if (sameHeadersAsJelou)
+        {
+            http.DefaultRequestHeaders.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
+            http.DefaultRequestHeaders.UserAgent.ParseAdd(JelouUserAgent);
+        }
+
         return http;
     }
+
+    /// <summary>The User-Agent JelouClient sends for the bench's client (same length and shape).</summary>
+    public static string JelouUserAgent =>
+        "Jelou-PowerShell/" + JelouClient.Version + " (Jelou.Bench; " + System.Runtime.InteropServices.RuntimeInformation.FrameworkDescription.Replace("(", string.Empty, StringComparison.Ordinal).Replace(")", string.Empty, StringComparison.Ordinal) + ")";
 
     /// <summary>The ceiling's bodies: the same JSON the engine sends for rows 1..1024, serialized once.</summary>
     public static byte[][] CeilingBodies()

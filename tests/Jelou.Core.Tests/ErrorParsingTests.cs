@@ -194,6 +194,38 @@ public sealed class ErrorParsingTests : IClassFixture<FakeServerFixture>
         Assert.Contains("success=false", error.Message, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("""{"success":true,"messageId":"msg_1"}""", "True", "msg_1")]
+    [InlineData("""{"messageId":"msg_2","success":true}""", "True", "msg_2")]
+    [InlineData("""{"status":"success","message":"Messages sent","messageId":"msg_3"}""", "", "msg_3")]
+    [InlineData("""{"success":false,"message":{"es":"no","en":"no"},"extra":[1,{"a":null}]}""", "False", null)]
+    [InlineData("""{"success":null,"messageId":null}""", "", null)]
+    [InlineData("""  {"messageId":"m\u00e1s"}  """, "", "más")]
+    [InlineData("""{"Success":false,"MessageId":"other-case"}""", "", null)]
+    [InlineData("""{}""", "", null)]
+    public void A_success_body_is_read_for_success_and_messageId(string body, string success, string? messageId)
+    {
+        var parsed = JelouClient.TryParseSuccess(Encoding.UTF8.GetBytes(body));
+        Assert.NotNull(parsed);
+        Assert.Equal(success, parsed.Success?.ToString() ?? string.Empty);
+        Assert.Equal(messageId, parsed.MessageId);
+    }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("ok")]
+    [InlineData("[]")]
+    [InlineData("\"sent\"")]
+    [InlineData("""{"success":"true"}""")]
+    [InlineData("""{"success":true,"messageId":42}""")]
+    [InlineData("""{"success":true""")]
+    [InlineData("""{"success":true} trailing""")]
+    [InlineData("""{"success":true}{"success":false}""")]
+    public void A_success_body_that_is_not_the_documented_object_is_not_read(string body)
+    {
+        Assert.Null(JelouClient.TryParseSuccess(Encoding.UTF8.GetBytes(body)));
+    }
+
     // ---- Retry-After ---------------------------------------------------------------------------------------------------
 
     [Theory]

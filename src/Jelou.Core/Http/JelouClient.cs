@@ -50,9 +50,17 @@ namespace Jelou.Http
                 // Timeouts are per attempt and per message, enforced by the resilience pipeline.
                 Timeout = System.Threading.Timeout.InfiniteTimeSpan,
             };
-            http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Basic", basic);
-            http.DefaultRequestHeaders.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
-            http.DefaultRequestHeaders.UserAgent.ParseAdd(UserAgent(options.UserAgentComment));
+            // Stored as text, checked once here: HttpClient copies its default headers into every request, and parsed
+            // values are cloned and formatted again per request, which a bulk send at low latency pays for on every row.
+            var userAgent = UserAgent(options.UserAgentComment);
+            using (var check = new HttpRequestMessage())
+            {
+                check.Headers.UserAgent.ParseAdd(userAgent);
+            }
+
+            http.DefaultRequestHeaders.TryAddWithoutValidation("Authorization", "Basic " + basic);
+            http.DefaultRequestHeaders.TryAddWithoutValidation("Accept", "application/json");
+            http.DefaultRequestHeaders.TryAddWithoutValidation("User-Agent", userAgent);
         }
 
         /// <summary>The options this client was made with.</summary>
@@ -307,7 +315,11 @@ namespace Jelou.Http
             return e;
         }
 
-        private static SendMessageResponse? TryParseSuccess(byte[]? body)
+        /// <summary>
+        /// Reads <c>success</c> and <c>messageId</c> from a 2xx body; null when the body is empty, not a JSON object, or
+        /// either field has another type. Read with the reader rather than deserialized: every send parses one.
+        /// </summary>
+        internal static SendMessageResponse? TryParseSuccess(byte[]? body)
         {
             if (body is null || body.Length == 0)
             {
@@ -316,7 +328,45 @@ namespace Jelou.Http
 
             try
             {
-                return JsonSerializer.Deserialize(body, JelouJsonContext.Default.SendMessageResponse);
+                var reader = new Utf8JsonReader(body);
+                if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
+                {
+                    return null;
+                }
+
+                var parsed = new SendMessageResponse();
+                while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+                {
+                    if (reader.ValueTextEquals("success"u8))
+                    {
+                        reader.Read();
+                        switch (reader.TokenType)
+                        {
+                            case JsonTokenType.True: parsed.Success = true; break;
+                            case JsonTokenType.False: parsed.Success = false; break;
+                            case JsonTokenType.Null: parsed.Success = null; break;
+                            default: return null;
+                        }
+                    }
+                    else if (reader.ValueTextEquals("messageId"u8))
+                    {
+                        reader.Read();
+                        switch (reader.TokenType)
+                        {
+                            case JsonTokenType.String: parsed.MessageId = reader.GetString(); break;
+                            case JsonTokenType.Null: parsed.MessageId = null; break;
+                            default: return null;
+                        }
+                    }
+                    else
+                    {
+                        reader.Read();
+                        reader.Skip();
+                    }
+                }
+
+                // Only a complete object counts; trailing content after it is refused as the deserializer did.
+                return reader.TokenType == JsonTokenType.EndObject && !reader.Read() ? parsed : null;
             }
             catch (JsonException)
             {

@@ -17,7 +17,6 @@ namespace Jelou.Messages
     [JsonSerializable(typeof(Contact))]
     [JsonSerializable(typeof(List<Contact>))]
     [JsonSerializable(typeof(RoomMessageRequest))]
-    [JsonSerializable(typeof(Http.SendMessageResponse))]
     internal sealed partial class JelouJsonContext : JsonSerializerContext
     {
     }
