@@ -20,7 +20,7 @@ namespace Jelou.Messages
                 var body = (JsonObject)raw.Payload.DeepClone();
                 body["userId"] = raw.UserId;
                 using var buffer = new MemoryStream();
-                using (var writer = new Utf8JsonWriter(buffer))
+                using (var writer = new Utf8JsonWriter(buffer, JelouJsonContext.WriterOptions))
                 {
                     body.WriteTo(writer);
                 }
@@ -28,11 +28,11 @@ namespace Jelou.Messages
                 return buffer.ToArray();
             }
 
-            return JsonSerializer.SerializeToUtf8Bytes(message, JelouJsonContext.Default.GetTypeInfo(message.GetType())!);
+            return JsonSerializer.SerializeToUtf8Bytes(message, JelouJsonContext.Wire.GetTypeInfo(message.GetType())!);
         }
 
         /// <summary>Serializes a room request to UTF-8 JSON.</summary>
         public static byte[] Serialize(RoomMessageRequest request) =>
-            JsonSerializer.SerializeToUtf8Bytes(request, JelouJsonContext.Default.RoomMessageRequest);
+            JsonSerializer.SerializeToUtf8Bytes(request, JelouJsonContext.Wire.RoomMessageRequest);
     }
 }

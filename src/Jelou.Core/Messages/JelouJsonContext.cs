@@ -1,3 +1,5 @@
+using System.Text.Encodings.Web;
+using System.Text.Json;
 using System.Text.Json.Serialization;
 
 namespace Jelou.Messages
@@ -19,5 +21,18 @@ namespace Jelou.Messages
     [JsonSerializable(typeof(RoomMessageRequest))]
     internal sealed partial class JelouJsonContext : JsonSerializerContext
     {
+        /// <summary>
+        /// What request bodies are written with: the generated options plus an encoder that leaves non-ASCII text as
+        /// UTF-8. A body is JSON for an API, never HTML, so "está" need not become "est\u00e1": Spanish text stays
+        /// short on the wire and costs less to write. Quotes, backslashes and control characters are still escaped.
+        /// </summary>
+        internal static JelouJsonContext Wire { get; } = new(new JsonSerializerOptions
+        {
+            DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+            Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+        });
+
+        /// <summary>The same encoder for bodies written by hand (a raw payload).</summary>
+        internal static JsonWriterOptions WriterOptions { get; } = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
     }
 }
