@@ -54,6 +54,7 @@ internal static class Interleave
         await control.SetLatencyAsync(0).ConfigureAwait(false);
         using var self = Process.GetCurrentProcess();
         var rates = kinds.ToDictionary(k => k, _ => new List<double>());
+        var seconds = kinds.ToDictionary(k => k, _ => 0.0);
         var cpu = kinds.ToDictionary(k => k, _ => new List<double>());
         var switches = kinds.ToDictionary(k => k, _ => new List<double>());
         long failed = 0;
@@ -72,6 +73,7 @@ internal static class Interleave
                 nextRow += rows;
                 failed += counts.Failed + (rows - counts.Sent - counts.Failed);
                 rates[kind].Add(rows / clock.Elapsed.TotalSeconds);
+                seconds[kind] += clock.Elapsed.TotalSeconds;
                 cpu[kind].Add((self.TotalProcessorTime - cpuBefore).TotalMilliseconds * 1000 / rows);
                 switches[kind].Add((ContextSwitches() - switchesBefore) / (double)rows);
             }
@@ -89,12 +91,14 @@ internal static class Interleave
             MedianCpuMicrosPerMessage = Median(cpu[kind]),
             MedianContextSwitchesPerMessage = Median(switches[kind]),
             MedianRoundRatio = Median(rates[kind].Zip(rates[reference], (a, b) => a / b).ToList()),
+            OverallMessagesPerSecond = rows * rounds / seconds[kind],
+            OverallRatio = seconds[reference] / seconds[kind],
             Reference = reference.ToString().ToLowerInvariant(),
         }).ToList();
         foreach (var line in summary)
         {
             Console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"{line.Scenario,-22} {line.MedianMessagesPerSecond,8:F0} msg/s [{line.MinMessagesPerSecond:F0}-{line.MaxMessagesPerSecond:F0}]  cpu {line.MedianCpuMicrosPerMessage,5:F1} µs/msg  cs/msg {line.MedianContextSwitchesPerMessage,4:F1}  round ratio to {line.Reference} {line.MedianRoundRatio:P1}"));
+                $"{line.Scenario,-22} {line.MedianMessagesPerSecond,8:F0} msg/s [{line.MinMessagesPerSecond:F0}-{line.MaxMessagesPerSecond:F0}]  cpu {line.MedianCpuMicrosPerMessage,5:F1} µs/msg  cs/msg {line.MedianContextSwitchesPerMessage,4:F1}  overall {line.OverallMessagesPerSecond,8:F0} msg/s = {line.OverallRatio:P1} of {line.Reference}, round ratio {line.MedianRoundRatio:P1}"));
         }
 
         Console.Out.WriteLine(RunCommand.ResultPrefix + JsonSerializer.Serialize(summary));
@@ -156,6 +160,12 @@ internal sealed record InterleaveResult
 
     /// <summary>Context switches of this process's threads per message (Linux; 0 elsewhere).</summary>
     public double MedianContextSwitchesPerMessage { get; init; }
+
+    /// <summary>All this scenario's rows over all its time.</summary>
+    public double OverallMessagesPerSecond { get; init; }
+
+    /// <summary>The overall rate divided by the reference's: both sent the same rows, so the ratio of their total times.</summary>
+    public double OverallRatio { get; init; }
 
     /// <summary>Median over rounds of this scenario's rate divided by the reference's rate in the same round.</summary>
     public double MedianRoundRatio { get; init; }

@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using Jelou.Messages;
 using Jelou.Validation;
 
@@ -31,13 +32,16 @@ public sealed class BotMessageSerializerTests
     }
 
     [Fact]
-    public void Quotes_backslashes_and_control_characters_are_still_escaped()
+    public void Quotes_backslashes_and_control_characters_are_still_escaped_and_nothing_else()
     {
         const string Text = "dijo \"listo\" en C:\\pedidos\n\tfin <b>&</b>";
         var body = BotMessageSerializer.Serialize(BotMessageBuilder.Build(new BotMessageFields { UserId = "593900000001", Text = Text }));
 
         var json = Encoding.UTF8.GetString(body);
         Assert.Contains("dijo \\\"listo\\\" en C:\\\\pedidos\\n\\tfin", json, StringComparison.Ordinal);
+
+        // Only HTML-sensitive characters are left alone, as a body is never embedded in a page.
+        Assert.Contains("<b>&</b>", json, StringComparison.Ordinal);
         Assert.Equal(Text, JsonDocument.Parse(body).RootElement.GetProperty("text").GetString());
     }
 
@@ -48,5 +52,24 @@ public sealed class BotMessageSerializerTests
         var body = BotMessageSerializer.Serialize(new RawBotMessage("593900000001", payload));
 
         Assert.Contains("está", Encoding.UTF8.GetString(body), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_body_after_a_very_large_one_or_a_failed_one_on_the_same_thread_is_whole()
+    {
+        var big = new JsonObject { ["type"] = "text", ["text"] = new string('x', 100_000) };
+        Assert.True(BotMessageSerializer.Serialize(new RawBotMessage("593900000001", big)).Length > 100_000);
+
+        // A nesting deeper than the writer allows fails midway through the body.
+        JsonNode deep = new JsonArray();
+        for (var i = 0; i < 1200; i++)
+        {
+            deep = new JsonArray(deep);
+        }
+
+        Assert.ThrowsAny<Exception>(() => BotMessageSerializer.Serialize(new RawBotMessage("593900000001", new JsonObject { ["type"] = "text", ["deep"] = deep })));
+
+        var body = BotMessageSerializer.Serialize(BotMessageBuilder.Build(new BotMessageFields { UserId = "593900000002", Text = "hola" }));
+        Assert.Equal("""{"type":"text","userId":"593900000002","text":"hola"}""", Encoding.UTF8.GetString(body));
     }
 }

@@ -221,9 +221,30 @@ public sealed class ErrorParsingTests : IClassFixture<FakeServerFixture>
     [InlineData("""{"success":true""")]
     [InlineData("""{"success":true} trailing""")]
     [InlineData("""{"success":true}{"success":false}""")]
+    [InlineData("""{"success":true,"messageId":"\udc00"}""")]
+    [InlineData("""{"\udc00abcdefgh":0,"success":true}""")]
     public void A_success_body_that_is_not_the_documented_object_is_not_read(string body)
     {
         Assert.Null(JelouClient.TryParseSuccess(Encoding.UTF8.GetBytes(body)));
+    }
+
+    [Fact]
+    public void A_success_body_that_is_not_UTF_8_is_not_read_and_does_not_throw()
+    {
+        // "café" in Latin-1, as a misconfigured proxy might send it.
+        var latin1 = new byte[] { (byte)'{', (byte)'"', (byte)'m', (byte)'e', (byte)'s', (byte)'s', (byte)'a', (byte)'g', (byte)'e', (byte)'I', (byte)'d', (byte)'"', (byte)':', (byte)'"', (byte)'c', (byte)'a', (byte)'f', 0xE9, (byte)'"', (byte)'}' };
+        Assert.Null(JelouClient.TryParseSuccess(latin1));
+    }
+
+    [Fact]
+    public async Task A_2xx_with_an_unreadable_message_id_is_still_sent()
+    {
+        var server = fixture.Fresh();
+        server.Faults.Enqueue(new FakeResponse(200, """{"success":true,"messageId":"\udc00"}"""));
+        using var client = CoreTestSupport.ClientFor(server);
+        var outcome = await client.SendBotMessageAsync(CoreTestSupport.BotId, CoreTestSupport.Text(), CoreTestSupport.NoRetry);
+        Assert.True(outcome.Succeeded, outcome.Error?.Message);
+        Assert.Null(outcome.MessageId);
     }
 
     // ---- Retry-After ---------------------------------------------------------------------------------------------------

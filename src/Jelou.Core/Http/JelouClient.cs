@@ -368,8 +368,10 @@ namespace Jelou.Http
                 // Only a complete object counts; trailing content after it is refused as the deserializer did.
                 return reader.TokenType == JsonTokenType.EndObject && !reader.Read() ? parsed : null;
             }
-            catch (JsonException)
+            catch (Exception ex) when (ex is JsonException or InvalidOperationException)
             {
+                // InvalidOperationException: a string that is not valid UTF-8 or holds a lone surrogate, which the reader
+                // only checks when the value is read. The send still succeeded; it just has no readable id.
                 return null;
             }
         }

@@ -22,17 +22,11 @@ namespace Jelou.Messages
     internal sealed partial class JelouJsonContext : JsonSerializerContext
     {
         /// <summary>
-        /// What request bodies are written with: the generated options plus an encoder that leaves non-ASCII text as
-        /// UTF-8. A body is JSON for an API, never HTML, so "está" need not become "est\u00e1": Spanish text stays
-        /// short on the wire and costs less to write. Quotes, backslashes and control characters are still escaped.
+        /// How request bodies are written: the generated serializers (through <see cref="Default"/>, whose options keep
+        /// the generated fast path) onto a writer whose encoder leaves non-ASCII text as UTF-8. A body is JSON for an API,
+        /// never HTML, so "está" need not become "est\u00e1": Spanish text stays short on the wire and costs less to
+        /// write. Quotes, backslashes and control characters are still escaped.
         /// </summary>
-        internal static JelouJsonContext Wire { get; } = new(new JsonSerializerOptions
-        {
-            DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
-            Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
-        });
-
-        /// <summary>The same encoder for bodies written by hand (a raw payload).</summary>
         internal static JsonWriterOptions WriterOptions { get; } = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
     }
 }
