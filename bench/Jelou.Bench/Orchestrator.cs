@@ -116,14 +116,14 @@ internal static class Orchestrator
             foreach (long rows in s.Rows)
             {
                 ScenarioKind[] kinds = latency == 0 && s.DiagnosticRows.Contains(rows)
-                    ? [ScenarioKind.Engine, ScenarioKind.Ceiling, ScenarioKind.Sequential, ScenarioKind.Client, ScenarioKind.CeilingPolly]
+                    ? [ScenarioKind.Engine, ScenarioKind.Ceiling, ScenarioKind.Sequential, ScenarioKind.Client, ScenarioKind.CeilingPolly, ScenarioKind.CeilingSameHeaders]
                     : [ScenarioKind.Engine, ScenarioKind.Ceiling, ScenarioKind.Sequential];
                 foreach (ScenarioKind kind in kinds)
                 {
                     double estimate = Estimate(kind, rows, latency, s.Throttle);
                     // Repeats only where the noise is: at 0 ms, where runs are CPU-bound and short. Runs at a latency are
                     // bounded by it (min–max within 3% in trials); diagnostics run once.
-                    bool diagnostic = kind is ScenarioKind.Client or ScenarioKind.CeilingPolly;
+                    bool diagnostic = kind is ScenarioKind.Client or ScenarioKind.CeilingPolly or ScenarioKind.CeilingSameHeaders;
                     int repeats = latency == 0 && !diagnostic && estimate < s.RepeatUnder ? Math.Max(1, s.Repeat) : 1;
                     var run = new PlannedRun(kind, rows, latency, kind == ScenarioKind.Sequential ? 1 : s.Throttle, estimate, repeats, null);
                     if (kind == ScenarioKind.Sequential && !(rows <= 1000 || (latency == 0 && rows <= 10_000)))
@@ -310,7 +310,7 @@ internal static class Orchestrator
         foreach (var (key, (run, all)) in median.Where(m => m.Key.Item4 is null).OrderBy(m => m.Key.Item2).ThenBy(m => m.Key.Item3).ThenBy(m => m.Key.Item1))
         {
             var (kind, latency, rows, _) = key;
-            string name = kind is ScenarioKind.Client or ScenarioKind.CeilingPolly ? kind + " (diagnostic)" : kind.ToString();
+            string name = kind is ScenarioKind.Client or ScenarioKind.CeilingPolly or ScenarioKind.CeilingSameHeaders ? kind + " (diagnostic)" : kind.ToString();
             (string refText, double? reference) = Reference(kind, latency, rows, s.Throttle, Get);
             string ratio = reference is { } r && r > 0 ? (run.MessagesPerSecond / r).ToString("P1", Inv) : "—";
             sb.AppendLine(Inv,
