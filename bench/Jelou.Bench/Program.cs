@@ -14,8 +14,10 @@ internal static class Program
                       [--diagnostics 100000|none]
                       [--quiet-percent 15] [--quiet-wait 120]
                       [--fake-dll PATH] [--out results.md] [--json results.json]
-          Jelou.Bench run --scenario engine|sequential|ceiling|client|ceilingpolly|ceilingjelouhandler --rows N --latency MS
-                          --throttle N --base-uri URI [--warmup N] [--warmup-seconds S] [--latency-warmup-seconds S]
+          Jelou.Bench run --scenario engine|sequential|ceiling|client|ceilingpolly|ceilingsameheaders|ceilingjelouhandler
+                          --rows N --latency MS --throttle N --base-uri URI [--warmup N] [--warmup-seconds S] [--latency-warmup-seconds S]
+          Jelou.Bench interleave --scenarios engine,ceiling [--rows 5000] [--rounds 20] [--throttle 32] [--warmup-seconds 8]
+                          --base-uri URI   (0 ms; the scenarios take turns in one process; each compared with the last)
           Jelou.Bench smoke      (in-process fake, a few hundred rows per scenario: checks the harness, not a measurement)
           Jelou.Bench micro [BenchmarkDotNet args]   (per-row cost of each layer, no network)
         """;
