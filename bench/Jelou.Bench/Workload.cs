@@ -205,51 +205,8 @@ internal static class Workload
             .Build();
 
     /// <summary>The ceiling's loop with every post inside <paramref name="pipeline"/>.</summary>
-    public static async Task<SendCounts> RunCeilingPollyAsync(HttpClient http, Polly.ResiliencePipeline<HttpResponseMessage> pipeline, byte[][] bodies, long rows, int throttle)
-    {
-        var path = new Uri("v1/bots/" + BotId + "/messages", UriKind.Relative);
-        var contentType = MediaTypeHeaderValue.Parse("application/json; charset=utf-8");
-        long sent = 0;
-        long failed = 0;
-        using var slots = new SemaphoreSlim(throttle, throttle);
-
-        async Task SendOneAsync(byte[] body)
-        {
-            try
-            {
-                using HttpResponseMessage response = await pipeline.ExecuteAsync(
-                    async token =>
-                    {
-                        using var content = new ByteArrayContent(body);
-                        content.Headers.ContentType = contentType;
-                        return await http.PostAsync(path, content, token).ConfigureAwait(false);
-                    },
-                    CancellationToken.None).ConfigureAwait(false);
-                Interlocked.Increment(ref response.IsSuccessStatusCode ? ref sent : ref failed);
-            }
-            catch (HttpRequestException)
-            {
-                Interlocked.Increment(ref failed);
-            }
-            finally
-            {
-                slots.Release();
-            }
-        }
-
-        for (long row = 0; row < rows; row++)
-        {
-            await slots.WaitAsync().ConfigureAwait(false);
-            _ = SendOneAsync(bodies[row % bodies.Length]);
-        }
-
-        for (int i = 0; i < throttle; i++)
-        {
-            await slots.WaitAsync().ConfigureAwait(false);
-        }
-
-        return new SendCounts(Interlocked.Read(ref sent), Interlocked.Read(ref failed), null);
-    }
+    public static Task<SendCounts> RunCeilingPollyAsync(HttpClient http, Polly.ResiliencePipeline<HttpResponseMessage> pipeline, byte[][] bodies, long rows, int throttle) =>
+        RunPostsAsync(bodies, rows, throttle, (path, content) => pipeline.ExecuteAsync(token => new ValueTask<HttpResponseMessage>(http.PostAsync(path, content, token)), CancellationToken.None).AsTask());
 
     /// <summary>An HttpClientHandler set up as JelouClient's own (see JelouClient.CreateHandler).</summary>
     public static HttpMessageHandler JelouLikeHandler() => new HttpClientHandler
@@ -265,7 +222,11 @@ internal static class Workload
     /// The practical ceiling: bodies serialized before the clock starts (a ring of 1024 distinct ones), Basic auth, a
     /// SemaphoreSlim for the same concurrency, the status code checked, nothing else (no validation, no retry, no parsing).
     /// </summary>
-    public static async Task<SendCounts> RunCeilingAsync(HttpClient http, byte[][] bodies, long rows, int throttle)
+    public static Task<SendCounts> RunCeilingAsync(HttpClient http, byte[][] bodies, long rows, int throttle) =>
+        RunPostsAsync(bodies, rows, throttle, (path, content) => http.PostAsync(path, content));
+
+    /// <summary>The ceiling's loop: ready bodies posted under SemaphoreSlim(throttle), only the status code checked.</summary>
+    private static async Task<SendCounts> RunPostsAsync(byte[][] bodies, long rows, int throttle, Func<Uri, HttpContent, Task<HttpResponseMessage>> post)
     {
         var path = new Uri("v1/bots/" + BotId + "/messages", UriKind.Relative);
         var contentType = MediaTypeHeaderValue.Parse("application/json; charset=utf-8");
@@ -279,7 +240,7 @@ internal static class Workload
             {
                 using var content = new ByteArrayContent(body);
                 content.Headers.ContentType = contentType;
-                using HttpResponseMessage response = await http.PostAsync(path, content).ConfigureAwait(false);
+                using HttpResponseMessage response = await post(path, content).ConfigureAwait(false);
                 Interlocked.Increment(ref response.IsSuccessStatusCode ? ref sent : ref failed);
             }
             catch (HttpRequestException)
