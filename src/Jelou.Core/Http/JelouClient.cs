@@ -286,6 +286,11 @@ namespace Jelou.Http
                     {
                         PossiblyDelivered = maybe,
                     };
+                case ConnectTimeoutException connect:
+                    return new JelouApiException(JelouErrorKind.Connection, $"Could not connect to {BaseUri.Host} within {ErrorBodyParser.Seconds(connect.Timeout)} (-TimeoutSec)." + (maybe ? fate : " The message was not sent."), null, exception)
+                    {
+                        PossiblyDelivered = maybe,
+                    };
                 case TotalTimeoutException total:
                     return new JelouApiException(JelouErrorKind.Timeout, $"Gave up after {ErrorBodyParser.Seconds(total.Timeout)}, the time allowed for one message with its retries and waits ({state.Attempts} attempt(s))." + fate, null, exception)
                     {
@@ -420,6 +425,8 @@ namespace Jelou.Http
 
             switch (outcome.Exception)
             {
+                case ConnectTimeoutException connect when !token.IsCancellationRequested:
+                    return "could not connect within " + ErrorBodyParser.Seconds(connect.Timeout);
                 case AttemptTimeoutException when settings.RetryPossiblyDelivered:
                     return "timed out, retried because -RetryPossiblyDelivered was given";
                 case OperationCanceledException:
@@ -562,9 +569,10 @@ namespace Jelou.Http
                 attempt.CancelAfter(budgetBound ? remaining : attemptTimeout);
                 Attempts++;
                 using var request = new HttpRequestMessage(method, uri);
+                BodyContent? content = null;
                 if (body is not null)
                 {
-                    request.Content = new ByteArrayContent(body);
+                    request.Content = content = new BodyContent(body);
                     request.Content.Headers.ContentType = JsonContentType;
                 }
 
@@ -590,6 +598,16 @@ namespace Jelou.Http
                 }
                 catch (OperationCanceledException ex) when (!cancellationToken.IsCancellationRequested && attempt.IsCancellationRequested)
                 {
+                    if (content is { Started: false })
+                    {
+                        // Timed out while still connecting (DNS, TCP, TLS, a free connection): the body never started
+                        // to go out, so this attempt delivered nothing and may be retried like a refused connection.
+                        Interlocked.Exchange(ref inFlight, 0);
+                        return Outcome.FromException<HttpResponseMessage>(budgetBound
+                            ? new TotalTimeoutException(totalTimeout, ex)
+                            : new ConnectTimeoutException(attemptTimeout, ex));
+                    }
+
                     // Timed out after sending: the server may have the message.
                     Interlocked.Exchange(ref ambiguous, 1);
                     Interlocked.Exchange(ref inFlight, 0);
@@ -599,20 +617,64 @@ namespace Jelou.Http
                 }
                 catch (Exception ex)
                 {
-                    // Stopped mid-request (Ctrl+C, or the budget's token during a retry): it stays counted as in flight.
+                    // Stopped mid-request (Ctrl+C, or the budget's token during a retry): it stays counted as in flight,
+                    // unless its body never started to go out.
                     if (!(ex is OperationCanceledException && cancellationToken.IsCancellationRequested))
                     {
-                        if (!FailureClassifier.FailedBeforeSending(ex))
+                        if (!FailureClassifier.FailedBeforeSending(ex) && content is not { Started: false })
                         {
                             Interlocked.Exchange(ref ambiguous, 1);
                         }
 
                         Interlocked.Exchange(ref inFlight, 0);
                     }
+                    else if (content is { Started: false })
+                    {
+                        Interlocked.Exchange(ref inFlight, 0);
+                    }
 
                     return Outcome.FromException<HttpResponseMessage>(ex);
                 }
             }
+        }
+
+        /// <summary>
+        /// A request body that records when the handler starts writing it. Handlers write the body only once a connection
+        /// is open (HTTP/1.1 and 2 over sockets, and HttpWebRequest on .NET Framework), so a body not yet started means
+        /// nothing of this request can have reached the server. Reading it as a stream counts as started too, so a
+        /// handler that sends that way is never mistaken for one that sent nothing.
+        /// </summary>
+        private sealed class BodyContent : ByteArrayContent
+        {
+            private int started;
+
+            public BodyContent(byte[] body)
+                : base(body)
+            {
+            }
+
+            public bool Started => Volatile.Read(ref started) != 0;
+
+            protected override Task SerializeToStreamAsync(Stream stream, TransportContext? context)
+            {
+                Volatile.Write(ref started, 1);
+                return base.SerializeToStreamAsync(stream, context);
+            }
+
+            protected override Task<Stream> CreateContentReadStreamAsync()
+            {
+                Volatile.Write(ref started, 1);
+                return base.CreateContentReadStreamAsync();
+            }
+        }
+
+        /// <summary>One attempt found no connection within -TimeoutSec; its request never left.</summary>
+        private sealed class ConnectTimeoutException : TimeoutException
+        {
+            public ConnectTimeoutException(TimeSpan timeout, Exception inner)
+                : base("No connection within " + ErrorBodyParser.Seconds(timeout) + ".", inner) => Timeout = timeout;
+
+            public TimeSpan Timeout { get; }
         }
 
         /// <summary>The time allowed for one message, retries and waits included, ran out.</summary>

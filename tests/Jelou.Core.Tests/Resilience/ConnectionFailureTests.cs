@@ -1,4 +1,6 @@
 using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
 using Jelou.Bulk;
 using Jelou.FakeApi;
 using Jelou.Http;
@@ -105,6 +107,119 @@ public sealed class ConnectionFailureTests
         Assert.Equal([true, false], server.Ledger.Entries.Select(e => e.ResponseDropped));
     }
 
+    [Fact]
+    public async Task A_timeout_while_still_connecting_was_not_delivered_and_is_retried()
+    {
+        // The TLS handshake never completes, so no request can have left.
+        await using var silent = new SilentListener();
+        using var client = ResilienceSupport.ClientFor(silent.HttpsUri);
+
+        var outcome = await ResilienceSupport.SendAsync(client, ResilienceSupport.Fast(count: 2) with { AttemptTimeout = TimeSpan.FromMilliseconds(300) });
+
+        Assert.Equal(3, outcome.Attempts);
+        Assert.Equal(JelouErrorKind.Connection, outcome.Error?.Kind);
+        Assert.False(outcome.Error!.PossiblyDelivered);
+        Assert.Equal("JelouConnectionFailed", outcome.Error.ErrorId);
+        Assert.Contains("Could not connect to 127.0.0.1 within", outcome.Error.Message, StringComparison.Ordinal);
+        Assert.Contains("The message was not sent.", outcome.Error.Message, StringComparison.Ordinal);
+        Assert.Equal(2, outcome.RetryReasons.Count);
+        Assert.All(outcome.RetryReasons, r => Assert.Contains("could not connect within", r, StringComparison.Ordinal));
+        Assert.True(silent.Accepted >= 1, "the client never reached the listener");
+    }
+
+    [Fact]
+    public async Task In_a_batch_timeouts_while_connecting_are_Failed_not_Unknown()
+    {
+        await using var silent = new SilentListener();
+        using var client = ResilienceSupport.ClientFor(silent.HttpsUri);
+
+        var retry = ResilienceSupport.Fast(count: 0) with { AttemptTimeout = TimeSpan.FromMilliseconds(300) };
+        var run = await ResilienceSupport.RunBatchAsync(client, new BulkOptions { ThrottleLimit = 4, Retry = retry }, ResilienceSupport.Rows(8));
+
+        Assert.Null(run.StopError);
+        Assert.Equal(8, run.Completions.Count);
+        Assert.All(run.Completions, c =>
+        {
+            Assert.Equal(SendStatus.Failed, c.Result.Status);
+            Assert.False(c.Result.PossiblyDelivered);
+            Assert.Equal("JelouConnectionFailed", c.Result.ErrorId);
+        });
+    }
+
+    [Fact]
+    public async Task Cancelling_while_still_connecting_is_not_possibly_delivered()
+    {
+        await using var silent = new SilentListener();
+        using var client = ResilienceSupport.ClientFor(silent.HttpsUri);
+        using var cts = new CancellationTokenSource(TimeSpan.FromMilliseconds(200));
+
+        var outcome = await ResilienceSupport.SendAsync(client, ResilienceSupport.Fast(count: 3), cts.Token);
+
+        Assert.Equal(JelouErrorKind.Cancelled, outcome.Error?.Kind);
+        Assert.False(outcome.Error!.PossiblyDelivered);
+        Assert.Equal(1, outcome.Attempts);
+    }
+
     private static Uri ClosedPortUri() =>
         new("http://127.0.0.1:" + ResilienceSupport.ClosedPort().ToString(CultureInfo.InvariantCulture) + "/");
+
+    /// <summary>Accepts TCP connections on 127.0.0.1 and never reads or writes: a TLS handshake to it never ends.</summary>
+    private sealed class SilentListener : IAsyncDisposable
+    {
+        private readonly TcpListener listener = new(IPAddress.Loopback, 0);
+        private readonly List<TcpClient> held = new();
+        private readonly Task accepting;
+
+        public SilentListener()
+        {
+            listener.Start();
+            HttpsUri = new Uri("https://127.0.0.1:" + ((IPEndPoint)listener.LocalEndpoint).Port.ToString(CultureInfo.InvariantCulture) + "/");
+            accepting = AcceptAsync();
+        }
+
+        public Uri HttpsUri { get; }
+
+        public int Accepted
+        {
+            get
+            {
+                lock (held)
+                {
+                    return held.Count;
+                }
+            }
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            listener.Stop();
+            await accepting.ConfigureAwait(false);
+            lock (held)
+            {
+                foreach (var connection in held)
+                {
+                    connection.Dispose();
+                }
+            }
+        }
+
+        private async Task AcceptAsync()
+        {
+            try
+            {
+                while (true)
+                {
+                    var connection = await listener.AcceptTcpClientAsync().ConfigureAwait(false);
+                    lock (held)
+                    {
+                        held.Add(connection);
+                    }
+                }
+            }
+            catch (Exception ex) when (ex is ObjectDisposedException or SocketException or InvalidOperationException)
+            {
+                // Stopped.
+            }
+        }
+    }
 }
