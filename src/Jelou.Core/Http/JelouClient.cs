@@ -24,6 +24,7 @@ namespace Jelou.Http
         private readonly HttpClient http;
         private readonly Redactor redactor;
         private readonly BackoffGate gate = new();
+        private readonly bool trustsUnwrittenBody;
         private readonly ConcurrentDictionary<RetrySettings, ResiliencePipeline<HttpResponseMessage>> pipelines = new();
         private readonly ConcurrentDictionary<string, Uri> botMessageUris = new(StringComparer.Ordinal);
         private readonly ConcurrentDictionary<string, Uri> roomMessageUris = new(StringComparer.Ordinal);
@@ -31,13 +32,22 @@ namespace Jelou.Http
 
         /// <summary>Creates a client with its own handler.</summary>
         public JelouClient(JelouClientOptions options)
-            : this(options, CreateHandler(options), disposeHandler: true)
+            : this(options, CreateHandler(options), disposeHandler: true, ownHandler: true)
         {
         }
 
         /// <summary>Creates a client over a given handler (tests, custom transports).</summary>
         public JelouClient(JelouClientOptions options, HttpMessageHandler handler, bool disposeHandler)
+            : this(options, handler, disposeHandler, ownHandler: false)
         {
+        }
+
+        /// <summary>Tests: a client over <paramref name="handler"/> that trusts it as it trusts its own handler.</summary>
+        internal JelouClient(JelouClientOptions options, HttpMessageHandler handler, bool disposeHandler, bool ownHandler)
+        {
+            // Only this client's own handler is known to write a body only once its connection is open; over any other
+            // handler a body not yet written proves nothing, and every failure after the send began stays ambiguous.
+            trustsUnwrittenBody = ownHandler;
             Options = options ?? throw new ArgumentNullException(nameof(options));
             BaseUri = JelouClientOptions.ValidateBaseUri(options.BaseUri);
             var secret = options.Credential.RevealSecret();
@@ -308,7 +318,8 @@ namespace Jelou.Http
             };
         }
 
-        private static bool FailedBeforeSending(Exception exception) => FailureClassifier.FailedBeforeSending(exception);
+        private static bool FailedBeforeSending(Exception exception) =>
+            exception is RequestNotSentException || FailureClassifier.FailedBeforeSending(exception);
 
         private static Exception? Innermost(Exception? e)
         {
@@ -432,7 +443,7 @@ namespace Jelou.Http
                 case OperationCanceledException:
                     return null;
                 case HttpRequestException or IOException when !token.IsCancellationRequested:
-                    return FailureClassifier.FailedBeforeSending(outcome.Exception)
+                    return FailedBeforeSending(outcome.Exception)
                         ? "could not connect: " + Innermost(outcome.Exception)?.Message
                         : settings.RetryPossiblyDelivered ? "connection lost after sending, retried because -RetryPossiblyDelivered was given" : null;
                 default:
@@ -598,7 +609,7 @@ namespace Jelou.Http
                 }
                 catch (OperationCanceledException ex) when (!cancellationToken.IsCancellationRequested && attempt.IsCancellationRequested)
                 {
-                    if (content is { Started: false })
+                    if (NeverLeft(content))
                     {
                         // Timed out while still connecting (DNS, TCP, TLS, a free connection): the body never started
                         // to go out, so this attempt delivered nothing and may be retried like a refused connection.
@@ -617,25 +628,39 @@ namespace Jelou.Http
                 }
                 catch (Exception ex)
                 {
-                    // Stopped mid-request (Ctrl+C, or the budget's token during a retry): it stays counted as in flight,
-                    // unless its body never started to go out.
-                    if (!(ex is OperationCanceledException && cancellationToken.IsCancellationRequested))
+                    var neverLeft = NeverLeft(content);
+                    if (ex is OperationCanceledException && cancellationToken.IsCancellationRequested)
                     {
-                        if (!FailureClassifier.FailedBeforeSending(ex) && content is not { Started: false })
+                        // Stopped mid-request (Ctrl+C, or the budget's token during a retry): it stays counted as in
+                        // flight, unless its body never started to go out.
+                        if (neverLeft)
                         {
-                            Interlocked.Exchange(ref ambiguous, 1);
+                            Interlocked.Exchange(ref inFlight, 0);
                         }
 
-                        Interlocked.Exchange(ref inFlight, 0);
-                    }
-                    else if (content is { Started: false })
-                    {
-                        Interlocked.Exchange(ref inFlight, 0);
+                        return Outcome.FromException<HttpResponseMessage>(ex);
                     }
 
+                    if (neverLeft && ex is HttpRequestException or IOException)
+                    {
+                        // Failed while connecting, whatever name the platform gives the error (Windows PowerShell
+                        // reports a DNS or TLS failure without the details .NET 8 has): nothing of the request left.
+                        Interlocked.Exchange(ref inFlight, 0);
+                        return Outcome.FromException<HttpResponseMessage>(new RequestNotSentException(ex));
+                    }
+
+                    if (!FailureClassifier.FailedBeforeSending(ex))
+                    {
+                        Interlocked.Exchange(ref ambiguous, 1);
+                    }
+
+                    Interlocked.Exchange(ref inFlight, 0);
                     return Outcome.FromException<HttpResponseMessage>(ex);
                 }
             }
+
+            /// <summary>True when this attempt's body was never written, over a handler that writes it only once connected.</summary>
+            private bool NeverLeft(BodyContent? content) => client.trustsUnwrittenBody && content is { Started: false };
         }
 
         /// <summary>
@@ -644,27 +669,43 @@ namespace Jelou.Http
         /// nothing of this request can have reached the server. Reading it as a stream counts as started too, so a
         /// handler that sends that way is never mistaken for one that sent nothing.
         /// </summary>
-        private sealed class BodyContent : ByteArrayContent
+        private sealed class BodyContent : HttpContent
         {
+            private readonly byte[] body;
             private int started;
 
-            public BodyContent(byte[] body)
-                : base(body)
-            {
-            }
+            public BodyContent(byte[] body) => this.body = body;
 
             public bool Started => Volatile.Read(ref started) != 0;
 
+            // Derived from HttpContent, not ByteArrayContent: on .NET 5+ ByteArrayContent's synchronous paths
+            // (HttpClient.Send, ReadAsStream) write the bytes without calling anything a netstandard class can override.
+            // Here they fall back to these methods or throw, so no path sends the body without marking it.
             protected override Task SerializeToStreamAsync(Stream stream, TransportContext? context)
             {
                 Volatile.Write(ref started, 1);
-                return base.SerializeToStreamAsync(stream, context);
+                return stream.WriteAsync(body, 0, body.Length);
             }
 
             protected override Task<Stream> CreateContentReadStreamAsync()
             {
                 Volatile.Write(ref started, 1);
-                return base.CreateContentReadStreamAsync();
+                return Task.FromResult<Stream>(new MemoryStream(body, writable: false));
+            }
+
+            protected override bool TryComputeLength(out long length)
+            {
+                length = body.Length;
+                return true;
+            }
+        }
+
+        /// <summary>A transport failure of an attempt whose body was never written: nothing of the request left.</summary>
+        private sealed class RequestNotSentException : HttpRequestException
+        {
+            public RequestNotSentException(Exception inner)
+                : base(inner.Message, inner)
+            {
             }
         }
 

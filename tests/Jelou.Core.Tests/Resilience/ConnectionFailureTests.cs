@@ -151,14 +151,63 @@ public sealed class ConnectionFailureTests
     {
         await using var silent = new SilentListener();
         using var client = ResilienceSupport.ClientFor(silent.HttpsUri);
-        using var cts = new CancellationTokenSource(TimeSpan.FromMilliseconds(200));
+        using var cts = new CancellationTokenSource();
 
-        var outcome = await ResilienceSupport.SendAsync(client, ResilienceSupport.Fast(count: 3), cts.Token);
+        var sending = ResilienceSupport.SendAsync(client, ResilienceSupport.Fast(count: 3), cts.Token);
+        Assert.True(await ResilienceSupport.EventuallyAsync(() => silent.Accepted >= 1, TimeSpan.FromSeconds(10)), "the client never reached the listener");
+        cts.Cancel();
+        var outcome = await sending;
 
         Assert.Equal(JelouErrorKind.Cancelled, outcome.Error?.Kind);
         Assert.False(outcome.Error!.PossiblyDelivered);
         Assert.Equal(1, outcome.Attempts);
     }
+
+    [Fact]
+    public async Task A_timeout_after_the_body_went_into_the_socket_stays_possibly_delivered()
+    {
+        // The same silent listener over plain http: the request is written, never answered.
+        await using var silent = new SilentListener();
+        using var client = ResilienceSupport.ClientFor(silent.HttpUri);
+
+        var outcome = await ResilienceSupport.SendAsync(client, ResilienceSupport.Fast(count: 2) with { AttemptTimeout = TimeSpan.FromMilliseconds(300) });
+
+        Assert.Equal(1, outcome.Attempts);
+        Assert.Equal(JelouErrorKind.Timeout, outcome.Error?.Kind);
+        Assert.True(outcome.Error!.PossiblyDelivered);
+        Assert.Equal("JelouDeliveryUnknown", outcome.Error.ErrorId);
+        Assert.Empty(outcome.RetryReasons);
+    }
+
+    [Fact]
+    public async Task A_transport_error_before_the_body_was_written_is_not_sent_whatever_its_type()
+    {
+        // An HttpRequestException with no detail, as Windows PowerShell reports some DNS and TLS failures.
+        using var client = new JelouClient(Options(), new FailingHandler(), disposeHandler: true, ownHandler: true);
+
+        var outcome = await ResilienceSupport.SendAsync(client, ResilienceSupport.Fast(count: 2));
+
+        Assert.Equal(3, outcome.Attempts);
+        Assert.Equal(JelouErrorKind.Connection, outcome.Error?.Kind);
+        Assert.False(outcome.Error!.PossiblyDelivered);
+        Assert.Contains("Could not connect to 127.0.0.1: no route (test).", outcome.Error.Message, StringComparison.Ordinal);
+        Assert.Contains("The message was not sent.", outcome.Error.Message, StringComparison.Ordinal);
+        Assert.Equal(2, outcome.RetryReasons.Count);
+    }
+
+    [Fact]
+    public async Task Over_a_handler_it_did_not_make_the_client_does_not_trust_an_unwritten_body()
+    {
+        using var client = new JelouClient(Options(), new FailingHandler(), disposeHandler: true);
+
+        var outcome = await ResilienceSupport.SendAsync(client, ResilienceSupport.Fast(count: 2));
+
+        Assert.Equal(1, outcome.Attempts);
+        Assert.True(outcome.Error!.PossiblyDelivered);
+        Assert.Equal("JelouDeliveryUnknown", outcome.Error.ErrorId);
+    }
+
+    private static JelouClientOptions Options() => new(ResilienceSupport.Credential()) { BaseUri = new Uri("http://127.0.0.1:9/") };
 
     private static Uri ClosedPortUri() =>
         new("http://127.0.0.1:" + ResilienceSupport.ClosedPort().ToString(CultureInfo.InvariantCulture) + "/");
@@ -173,11 +222,15 @@ public sealed class ConnectionFailureTests
         public SilentListener()
         {
             listener.Start();
-            HttpsUri = new Uri("https://127.0.0.1:" + ((IPEndPoint)listener.LocalEndpoint).Port.ToString(CultureInfo.InvariantCulture) + "/");
+            var port = ((IPEndPoint)listener.LocalEndpoint).Port.ToString(CultureInfo.InvariantCulture);
+            HttpsUri = new Uri("https://127.0.0.1:" + port + "/");
+            HttpUri = new Uri("http://127.0.0.1:" + port + "/");
             accepting = AcceptAsync();
         }
 
         public Uri HttpsUri { get; }
+
+        public Uri HttpUri { get; }
 
         public int Accepted
         {
@@ -221,5 +274,12 @@ public sealed class ConnectionFailureTests
                 // Stopped.
             }
         }
+    }
+
+    /// <summary>Fails every request before reading its body, with an exception that names no cause.</summary>
+    private sealed class FailingHandler : HttpMessageHandler
+    {
+        protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken) =>
+            Task.FromException<HttpResponseMessage>(new HttpRequestException("no route (test)"));
     }
 }
