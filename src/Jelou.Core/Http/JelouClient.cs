@@ -19,7 +19,8 @@ namespace Jelou.Http
     /// </summary>
     public sealed class JelouClient : IDisposable
     {
-        private static readonly MediaTypeHeaderValue JsonContentType = MediaTypeHeaderValue.Parse("application/json; charset=utf-8");
+        // Text, like the default headers below: a typed value would be formatted again for every request.
+        private const string JsonContentType = "application/json; charset=utf-8";
         private static readonly ResiliencePropertyKey<AttemptState> StateKey = new("Jelou.AttemptState");
         private readonly HttpClient http;
         private readonly Redactor redactor;
@@ -57,7 +58,7 @@ namespace Jelou.Http
             {
                 BaseAddress = BaseUri,
 
-                // Timeouts are per attempt and per message, enforced by the resilience pipeline.
+                // Timeouts are per attempt and per message, enforced by each attempt's own token source.
                 Timeout = System.Threading.Timeout.InfiniteTimeSpan,
             };
             // Stored as text, checked once here: HttpClient copies its default headers into every request, and parsed
@@ -584,7 +585,7 @@ namespace Jelou.Http
                 if (body is not null)
                 {
                     request.Content = content = new BodyContent(body);
-                    request.Content.Headers.ContentType = JsonContentType;
+                    request.Content.Headers.TryAddWithoutValidation("Content-Type", JsonContentType);
                 }
 
                 Interlocked.Exchange(ref inFlight, 1);
