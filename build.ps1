@@ -4,21 +4,26 @@
     Builds, tests, packages and demonstrates the Jelou PowerShell module.
 
 .DESCRIPTION
-    Runs the tasks in the order given. Works in PowerShell 7 (Windows, Linux, macOS) and Windows PowerShell 5.1;
-    needs the .NET SDK (dotnet) on PATH.
+    Runs the tasks in the order given. Needs only the .NET SDK (dotnet) on PATH: PowerShell itself comes from the
+    repository's tool manifest, so on a machine without pwsh run it as
+
+        dotnet tool restore; dotnet pwsh ./build.ps1 -Task Test
+
+    It also runs in any PowerShell 7 or Windows PowerShell 5.1.
 
       Clean    Removes out/, TestResults/ and the bin/ and obj/ folders of every project.
       Build    dotnet build Jelou.sln. A Release build stages the importable module in out/Jelou/<version>/.
-      Test     Build, then the xunit tests (dotnet test), then the Pester suite in a new PowerShell process, then
-               the combined summary (tests/tools/Summarize-TestResults.py, when python3 is available). Fails when
-               any of them failed. Results go to TestResults/.
+      Test     Build, then the xunit tests (dotnet test), then the Pester suite in a new PowerShell process (Pester
+               restored from NuGet by tests/tools/Get-PesterModule.ps1), then the totals over both as the last line,
+               'N passed, N failed'. Exits 1 when anything failed or could not run. Results go to TestResults/.
       Package  Build (Release), then writes Jelou.<version>.nupkg of the staged module to out/packages/, through a
                temporary local repository (Publish-PSResource, or Publish-Module when PSResourceGet is missing).
       Demo     Build (Release), then starts the fake Jelou API, sends tests/pester/data/demo-clientes.csv through
                Send-JelouBotMessage and prints the report.
 
     The Pester suite and the demo run in a new PowerShell process, so this session never loads the module's
-    assemblies (which would lock them on Windows for the next build).
+    assemblies (which would lock them on Windows for the next build). Put Test last: its totals line is the last
+    line of its output.
 
 .PARAMETER Task
     One or more of Clean, Build, Test, Package, Demo. Build by default.
@@ -56,6 +61,10 @@ $script:Solution = Join-Path -Path $PSScriptRoot -ChildPath 'Jelou.sln'
 $script:ModuleVersion = (Import-PowerShellDataFile -Path (Join-Path -Path $PSScriptRoot -ChildPath 'Jelou.psd1')).ModuleVersion
 $script:BuiltConfigurations = @{}
 
+# Get-PowerShellCommand: how to start another PowerShell like this one, shared with the Pester suite. A script module,
+# so importing it loads no assembly that a later build would find locked.
+Import-Module -Name ([System.IO.Path]::Combine($PSScriptRoot, 'tests', 'pester', 'JelouTestHelpers.psm1')) -Function 'Get-PowerShellCommand' -Force
+
 function Write-Step {
     param([Parameter(Mandatory = $true)] [string] $Message)
 
@@ -85,33 +94,6 @@ function Get-DotNetPath {
     }
 
     return $path
-}
-
-function Get-PowerShellPath {
-    <# PowerShell 7 when available (this process if it is PowerShell 7), otherwise this process (Windows PowerShell). #>
-    [OutputType([string])]
-    param()
-
-    $current = (Get-Process -Id $PID).Path
-    if ($PSVersionTable.PSEdition -eq 'Core' -and $current -and ([System.IO.Path]::GetFileNameWithoutExtension($current) -eq 'pwsh')) {
-        return $current
-    }
-
-    $pwsh = Get-ToolPath -Name 'pwsh'
-    if ($pwsh) {
-        return $pwsh
-    }
-
-    if ($current -and ([System.IO.Path]::GetFileNameWithoutExtension($current) -in @('pwsh', 'powershell'))) {
-        return $current
-    }
-
-    $fallback = Get-ToolPath -Name 'powershell'
-    if ($fallback) {
-        return $fallback
-    }
-
-    throw 'Cannot find a PowerShell executable (pwsh or powershell) to run the tests in.'
 }
 
 function ConvertTo-ArgumentString {
@@ -178,7 +160,7 @@ function Get-StagedManifestPath {
 }
 
 function Invoke-CleanTask {
-    $targets = New-Object -TypeName System.Collections.Generic.List[string]
+    $targets = [System.Collections.Generic.List[string]]::new()
     foreach ($name in @('out', 'TestResults')) {
         $path = Join-Path -Path $script:RepositoryRoot -ChildPath $name
         if (Test-Path -LiteralPath $path) {
@@ -242,49 +224,64 @@ function Invoke-ReleaseBuild {
 }
 
 function Invoke-TestTask {
-    Invoke-ReleaseBuild -Purpose 'The Pester suite'
+    <#
+        Runs every test and writes the totals over xunit and Pester as the last line, 'N passed, N failed', which CI
+        reads. Returns $true when everything passed. A step that cannot run (the build, the Pester restore, a run
+        that writes no results) is a failure on that line, so a broken bootstrap can never look like a green run.
+    #>
+    [OutputType([bool])]
+    param()
 
     $results = Join-Path -Path $script:RepositoryRoot -ChildPath 'TestResults'
-    if (Test-Path -LiteralPath $results) {
-        Remove-Item -LiteralPath $results -Recurse -Force
-    }
+    $failures = [System.Collections.Generic.List[string]]::new()
+    try {
+        Invoke-ReleaseBuild -Purpose 'The Pester suite'
+        if (Test-Path -LiteralPath $results) {
+            Remove-Item -LiteralPath $results -Recurse -Force
+        }
 
-    $null = New-Item -ItemType Directory -Path $results -Force
-    $failures = New-Object -TypeName System.Collections.Generic.List[string]
+        $null = New-Item -ItemType Directory -Path $results -Force
 
-    Write-Step -Message 'xunit'
-    $exitCode = Invoke-NativeCommand -FilePath (Get-DotNetPath) -ArgumentList @(
-        'test', $script:Solution, '-c', $Configuration, '--no-build', '-nologo', '--logger', 'trx', '--results-directory', $results)
-    if ($exitCode -ne 0) {
-        $failures.Add("dotnet test (exit code $exitCode)")
-    }
-
-    Write-Step -Message 'Pester'
-    $pester = [System.IO.Path]::Combine($script:RepositoryRoot, 'tests', 'pester', 'Invoke-JelouPester.ps1')
-    $exitCode = Invoke-NativeCommand -FilePath (Get-PowerShellPath) -ArgumentList @(
-        '-NoProfile', '-NonInteractive', '-File', $pester, '-ResultPath', (Join-Path -Path $results -ChildPath 'pester.xml'))
-    if ($exitCode -ne 0) {
-        $failures.Add("Pester (exit code $exitCode)")
-    }
-
-    $python = Get-ToolPath -Name 'python3'
-    if ($python -and $python -notlike '*WindowsApps*') {
-        Write-Step -Message 'Totals'
-        $summary = [System.IO.Path]::Combine($script:RepositoryRoot, 'tests', 'tools', 'Summarize-TestResults.py')
-        $exitCode = Invoke-NativeCommand -FilePath $python -ArgumentList @($summary, $results, '--expect-pester')
+        Write-Step -Message 'xunit'
+        $exitCode = Invoke-NativeCommand -FilePath (Get-DotNetPath) -ArgumentList @(
+            'test', $script:Solution, '-c', $Configuration, '--no-build', '-nologo', '--logger', 'trx', '--results-directory', $results)
         if ($exitCode -ne 0) {
-            $failures.Add("the test summary (exit code $exitCode)")
+            $failures.Add("dotnet test exited with $exitCode")
+        }
+
+        # In a new process: Pester imports the module, and a build that follows must not find its assemblies loaded.
+        Write-Step -Message 'Pester'
+        $pester = [System.IO.Path]::Combine($script:RepositoryRoot, 'tests', 'pester', 'Invoke-JelouPester.ps1')
+        $powerShell = Get-PowerShellCommand
+        $exitCode = Invoke-NativeCommand -FilePath $powerShell.FilePath -ArgumentList (@($powerShell.ArgumentList) + @(
+                '-NoProfile', '-NonInteractive', '-File', $pester, '-ResultPath', (Join-Path -Path $results -ChildPath 'pester.xml')))
+        if ($exitCode -ne 0) {
+            $failures.Add("Pester exited with $exitCode")
         }
     }
-    else {
-        Write-Information -MessageData 'python3 is not on PATH; skipping the combined summary.'
+    catch {
+        $failures.Add($_.Exception.Message)
     }
 
-    if ($failures.Count -gt 0) {
-        throw ('Tests failed: ' + ($failures -join '; ') + '. Results are in ' + $results + '.')
+    Write-Step -Message 'Totals'
+    $total = & ([System.IO.Path]::Combine($script:RepositoryRoot, 'tests', 'tools', 'Measure-TestResults.ps1')) -Path $results -ExpectPester
+    foreach ($line in $total.Lines) {
+        Write-Information -MessageData $line
     }
 
-    Write-Information -MessageData ('All tests passed. Results are in {0}.' -f $results)
+    $failed = $total.Failed
+    foreach ($failure in $failures) {
+        Write-Information -MessageData "  $failure"
+    }
+
+    # A step that failed without a failed test in the results (a crash, a build error) still fails the line.
+    if ($failures.Count -gt 0 -and $failed -eq 0) {
+        $failed = 1
+    }
+
+    Write-Information -MessageData ('  {0} skipped; results in {1}' -f $total.Skipped, $results)
+    Write-Information -MessageData ('{0} passed, {1} failed' -f $total.Passed, $failed)
+    return ($failed -eq 0)
 }
 
 function Invoke-PackageTask {
@@ -398,7 +395,12 @@ foreach ($name in $Task) {
     switch ($name) {
         'Clean' { Invoke-CleanTask }
         'Build' { Invoke-BuildTask -BuildConfiguration $Configuration }
-        'Test' { Invoke-TestTask }
+        'Test' {
+            # The totals line must stay the last line of the run, so a failed run ends here without an error record.
+            if (-not (Invoke-TestTask)) {
+                exit 1
+            }
+        }
         'Package' { Invoke-PackageTask }
         'Demo' { Invoke-DemoTask }
     }

@@ -99,7 +99,7 @@ Describe 'Jelou credentials' {
         function ConvertTo-ShownText {
             param([object[]] $InputObject)
 
-            $parts = New-Object System.Collections.Generic.List[string]
+            $parts = [System.Collections.Generic.List[string]]::new()
             foreach ($item in @($InputObject)) {
                 if ($null -eq $item) {
                     continue
@@ -131,6 +131,12 @@ Describe 'Jelou credentials' {
                 }
                 elseif ($item -is [System.Management.Automation.InformationRecord]) {
                     $parts.Add([string]$item.MessageData)
+                }
+                elseif ($item -is [System.Exception]) {
+                    # -ErrorVariable also collects the exception of a terminating error. ToString has every inner
+                    # exception's message; PowerShell 7.6's ConvertTo-Json refuses an exception (its Data dictionary).
+                    $parts.Add($item.ToString())
+                    $parts.Add(($item | Format-List -Property * -Force | Out-String -Width 4096))
                 }
                 else {
                     $parts.Add(($item | Out-String -Width 4096))
@@ -314,7 +320,7 @@ Describe 'Jelou credentials' {
                 (Get-Item -LiteralPath $credentialFile -Force).UnixFileMode |
                     Should -Be ([System.IO.UnixFileMode]'UserRead, UserWrite, GroupRead, OtherRead')
 
-                $written = New-Object System.Collections.Generic.List[object]
+                $written = [System.Collections.Generic.List[object]]::new()
                 $caught = $null
                 try {
                     Send-JelouBotMessage -BotId 'bot1' -UserId $user -Text 'No debe salir' -CredentialName 'abierto' -ErrorAction SilentlyContinue |
@@ -488,7 +494,7 @@ Describe 'Jelou credentials' {
 
                     $env:XDG_CONFIG_HOME = $ConfigHome
                     Set-Item -LiteralPath ('Env:' + $VariableName) -Value $VariableValue
-                    $written = New-Object System.Collections.Generic.List[object]
+                    $written = [System.Collections.Generic.List[object]]::new()
                     try {
                         Import-Module $ModulePath -ErrorAction Stop
                         # -BaseUri points at the fake, so even a wrong success could never reach a real endpoint.
@@ -602,7 +608,7 @@ Describe 'Jelou credentials' {
             Reset-FakeJelouApi $fake
             $DebugPreference = 'Continue'
 
-            $captured = New-Object System.Collections.Generic.List[object]
+            $captured = [System.Collections.Generic.List[object]]::new()
             $caught = $null
             $errs = $null
             try {
@@ -640,7 +646,7 @@ Describe 'Jelou credentials' {
             )
             $DebugPreference = 'Continue'
 
-            $captured = New-Object System.Collections.Generic.List[object]
+            $captured = [System.Collections.Generic.List[object]]::new()
             $caught = $null
             $errs = $null
             try {

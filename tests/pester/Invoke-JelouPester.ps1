@@ -4,9 +4,10 @@
     Runs the Pester 5 suite against the staged module (out/Jelou/<version>/) and writes an NUnit 2.5 report.
 .DESCRIPTION
     Build first (dotnet build Jelou.sln -c Release, or ./build.ps1): that stages the module and builds the fake API
-    the tests start. Exits 1 when a test, a block or a file failed, or when no test ran.
+    the tests start. Pester itself is restored from NuGet by tests/tools/Get-PesterModule.ps1. Exits 1 when Pester
+    cannot be had, when a test, a block or a file failed, or when no test ran.
 .EXAMPLE
-    pwsh -NoProfile -NonInteractive -File tests/pester/Invoke-JelouPester.ps1 -ResultPath TestResults/pester.xml
+    dotnet pwsh -NoProfile -NonInteractive -File tests/pester/Invoke-JelouPester.ps1 -ResultPath TestResults/pester.xml
 #>
 [CmdletBinding()]
 param(
@@ -19,35 +20,14 @@ param(
 
 $ErrorActionPreference = 'Stop'
 
-$pester = Get-Module -Name Pester -ListAvailable |
-    Where-Object { $_.Version -ge [version]'5.0' } |
-    Sort-Object -Property Version -Descending |
-    Select-Object -First 1
-if ($null -eq $pester) {
-    Write-Output 'Pester 5 is not installed; installing it for the current user from the PowerShell Gallery.'
-    try {
-        if (Get-Command -Name Install-Module -ErrorAction SilentlyContinue) {
-            Install-Module -Name Pester -MinimumVersion 5.5 -Scope CurrentUser -Force -SkipPublisherCheck -AllowClobber -ErrorAction Stop
-        }
-        elseif (Get-Command -Name Install-PSResource -ErrorAction SilentlyContinue) {
-            Install-PSResource -Name Pester -Version '[5.5,6.0)' -Scope CurrentUser -TrustRepository -ErrorAction Stop
-        }
-        else {
-            throw 'Neither Install-Module (PowerShellGet) nor Install-PSResource (PSResourceGet) is available.'
-        }
-    }
-    catch {
-        Write-Error -Message ("Pester 5 is required and could not be installed: $($_.Exception.Message) " +
-            "Install it by hand (Install-Module Pester -MinimumVersion 5.5 -Scope CurrentUser -Force -SkipPublisherCheck) and run again.") -ErrorAction Continue
-        exit 1
-    }
-}
-
+# Always the Pester that tests/tools/Pester.csproj names, restored from NuGet: never one installed on the machine
+# (another version) and never the Gallery (not reachable from CI). Without it the run fails; it is never skipped.
 try {
-    Import-Module -Name Pester -MinimumVersion 5.0 -ErrorAction Stop
+    $pesterManifest = & ([System.IO.Path]::Combine($PSScriptRoot, '..', 'tools', 'Get-PesterModule.ps1'))
+    Import-Module -Name $pesterManifest -Force -ErrorAction Stop
 }
 catch {
-    Write-Error -Message "Pester 5 could not be imported: $($_.Exception.Message)" -ErrorAction Continue
+    Write-Error -Message "Pester could not be restored or imported: $($_.Exception.Message)" -ErrorAction Continue
     exit 1
 }
 
@@ -65,6 +45,10 @@ $configuration.TestResult.Enabled = $true
 $configuration.TestResult.OutputFormat = 'NUnitXml'
 $configuration.TestResult.OutputPath = $resultFile
 $configuration.Output.Verbosity = 'Detailed'
+if ([Console]::IsOutputRedirected) {
+    # A CI log or a file: no colour escape sequences in it.
+    $configuration.Output.RenderMode = 'Plaintext'
+}
 
 # The tests run in scopes below this one: give them PowerShell's default error behaviour, not this script's 'Stop'.
 $ErrorActionPreference = 'Continue'

@@ -395,6 +395,67 @@ function Invoke-IsolatedScript {
     }
 }
 
+function Get-PowerShellCommand {
+    <#
+    .SYNOPSIS
+        How to start a new process of the PowerShell running this session: FilePath, plus ArgumentList to put
+        before the new process's own arguments.
+    .DESCRIPTION
+        The repository's PowerShell is the .NET tool (dotnet tool restore; dotnet pwsh). `dotnet pwsh` is a
+        launcher: it starts the real PowerShell, dotnet running $PSHOME/pwsh.dll, as a child process. A new
+        PowerShell is started as that child is, directly, so the process a test holds (and may kill) is the
+        PowerShell itself, and never some other pwsh that happens to be on PATH.
+    #>
+    [CmdletBinding()]
+    [OutputType([pscustomobject])]
+    param()
+
+    $current = (Get-Process -Id $PID).Path
+    $name = if ($current) { [System.IO.Path]::GetFileNameWithoutExtension($current) } else { '' }
+    if ($name -in @('pwsh', 'powershell')) {
+        return [pscustomobject]@{ FilePath = $current; ArgumentList = @() }
+    }
+
+    $assembly = Join-Path -Path $PSHOME -ChildPath 'pwsh.dll'
+    if ($name -eq 'dotnet' -and (Test-Path -LiteralPath $assembly)) {
+        return [pscustomobject]@{ FilePath = $current; ArgumentList = @($assembly) }
+    }
+
+    throw "Cannot tell how to start another PowerShell like this one (process '$current', PSHOME '$PSHOME')."
+}
+
+function Start-PowerShellProcess {
+    <#
+    .SYNOPSIS
+        Starts a script file in a new PowerShell process, with its output and errors redirected, and returns the
+        System.Diagnostics.Process. The process is PowerShell itself, not a launcher, so Kill() stops the run.
+    #>
+    [CmdletBinding()]
+    [OutputType([System.Diagnostics.Process])]
+    param(
+        [Parameter(Mandatory = $true)] [string] $ScriptPath,
+        [string[]] $ArgumentList = @(),
+        [hashtable] $Environment = @{}
+    )
+
+    $command = Get-PowerShellCommand
+    $startInfo = New-Object -TypeName System.Diagnostics.ProcessStartInfo
+    $startInfo.FileName = $command.FilePath
+    $startInfo.UseShellExecute = $false
+    $startInfo.RedirectStandardOutput = $true
+    $startInfo.RedirectStandardError = $true
+    $startInfo.RedirectStandardInput = $true
+    foreach ($argument in @($command.ArgumentList) + @('-NoProfile', '-NonInteractive', '-File', $ScriptPath) + $ArgumentList) {
+        $startInfo.ArgumentList.Add($argument)
+    }
+
+    foreach ($entry in $Environment.GetEnumerator()) {
+        $startInfo.Environment[[string]$entry.Key] = [string]$entry.Value
+    }
+
+    return [System.Diagnostics.Process]::Start($startInfo)
+}
+
 function ConvertTo-Utf8BomFile {
     <# Writes text as UTF-8 with a byte order mark, as Excel saves "CSV UTF-8". #>
     [CmdletBinding()]
@@ -417,5 +478,7 @@ Export-ModuleMember -Function @(
     'Set-FakeFaults'
     'Add-FakeResponse'
     'Invoke-IsolatedScript'
+    'Get-PowerShellCommand'
+    'Start-PowerShellProcess'
     'ConvertTo-Utf8BomFile'
 )

@@ -379,7 +379,7 @@ Describe 'Send-JelouBotMessage' {
                     [pscustomobject]@{ userId = '593999000302'; text = 'Dos' }
                     [pscustomobject]@{ userId = '593999000303'; text = 'Tres' }
                 )
-                $collected = New-Object System.Collections.Generic.List[object]
+                $collected = [System.Collections.Generic.List[object]]::new()
                 $caught = $null
                 $errs = $null
                 try {
@@ -448,7 +448,7 @@ Describe 'Send-JelouBotMessage' {
                     # No persisted profile either: point the per-user store at an empty folder.
                     $env:XDG_CONFIG_HOME = $ConfigHome
                     Import-Module $ModulePath -ErrorAction Stop
-                    $written = New-Object System.Collections.Generic.List[object]
+                    $written = [System.Collections.Generic.List[object]]::new()
                     $errs = $null
                     try {
                         Send-JelouBotMessage -BotId 'bot1' -UserId '593999000111' -Text 'Sin credencial' -BaseUri $BaseUri -ErrorAction SilentlyContinue -ErrorVariable errs |

@@ -127,7 +127,7 @@ Describe 'Set-JelouCredential' {
         $wrongToken = [System.Convert]::ToBase64String([System.Text.Encoding]::UTF8.GetBytes(('{0}:{1}' -f $clientId, $wrongSecret)))
         Reset-FakeJelouApi $fake
 
-        $collected = New-Object System.Collections.Generic.List[object]
+        $collected = [System.Collections.Generic.List[object]]::new()
         $caught = $null
         $errs = $null
         try {
