@@ -77,65 +77,49 @@ while ($true) { Set-Content -LiteralPath $Marker -Value (Get-Date).Ticks; Start-
     }
 
     Context 'the totals line' {
-        It 'adds xunit and Pester together, per test case, and counts skipped tests apart' {
+        BeforeEach {
             $folder = New-ResultFolder
-            try {
-                New-Trx $folder 'core.trx' -Total 10 -Executed 9 -Passed 8 -Failed 1
-                New-Trx $folder 'ps.trx' -Total 5 -Executed 5 -Passed 5 -Failed 0
-                New-NUnit $folder @('Success', 'Success', 'Failure', 'Ignored')
-                $total = & $measure -Path $folder -ExpectPester
-                $total.Passed | Should -Be 15
-                $total.Failed | Should -Be 2
-                $total.Skipped | Should -Be 2
-                @($total.Lines).Count | Should -Be 3
-            }
-            finally {
-                Remove-Item -LiteralPath $folder -Recurse -Force
-            }
+        }
+
+        AfterEach {
+            Remove-Item -LiteralPath $folder -Recurse -Force
+        }
+
+        It 'adds xunit and Pester together, per test case, and counts skipped tests apart' {
+            New-Trx $folder 'core.trx' -Total 10 -Executed 9 -Passed 8 -Failed 1
+            New-Trx $folder 'ps.trx' -Total 5 -Executed 5 -Passed 5 -Failed 0
+            New-NUnit $folder @('Success', 'Success', 'Failure', 'Ignored')
+            $total = & $measure -Path $folder -ExpectPester
+            $total.Passed | Should -Be 15
+            $total.Failed | Should -Be 2
+            $total.Skipped | Should -Be 2
+            @($total.Lines).Count | Should -Be 3
         }
 
         It 'counts a failure outside any test case (a broken BeforeAll) that the report only has in its header' {
-            $folder = New-ResultFolder
-            try {
-                New-Trx $folder 'core.trx' -Total 1 -Executed 1 -Passed 1 -Failed 0
-                New-NUnit $folder @('Success') -Failures 2
-                (& $measure -Path $folder -ExpectPester).Failed | Should -Be 2
-            }
-            finally {
-                Remove-Item -LiteralPath $folder -Recurse -Force
-            }
+            New-Trx $folder 'core.trx' -Total 1 -Executed 1 -Passed 1 -Failed 0
+            New-NUnit $folder @('Success') -Failures 2
+            (& $measure -Path $folder -ExpectPester).Failed | Should -Be 2
         }
 
         It 'fails a run that wrote no Pester report, and one that wrote no xunit results' {
-            $folder = New-ResultFolder
-            try {
-                New-Trx $folder 'core.trx' -Total 3 -Executed 3 -Passed 3 -Failed 0
-                (& $measure -Path $folder -ExpectPester).Failed | Should -Be 1
-                (& $measure -Path $folder).Failed | Should -Be 0
+            New-Trx $folder 'core.trx' -Total 3 -Executed 3 -Passed 3 -Failed 0
+            (& $measure -Path $folder -ExpectPester).Failed | Should -Be 1
+            (& $measure -Path $folder).Failed | Should -Be 0
 
-                Remove-Item -LiteralPath (Join-Path $folder 'core.trx')
-                New-NUnit $folder @('Success')
-                $total = & $measure -Path $folder -ExpectPester
-                $total.Failed | Should -Be 1
-                ($total.Lines -join "`n") | Should -BeLike '*no xunit results*'
-            }
-            finally {
-                Remove-Item -LiteralPath $folder -Recurse -Force
-            }
+            Remove-Item -LiteralPath (Join-Path $folder 'core.trx')
+            New-NUnit $folder @('Success')
+            $total = & $measure -Path $folder -ExpectPester
+            $total.Failed | Should -Be 1
+            ($total.Lines -join "`n") | Should -BeLike '*no xunit results*'
         }
 
         It 'counts a result file it cannot read as a failure and names it' {
-            $folder = New-ResultFolder
-            try {
-                New-Trx $folder 'core.trx' -Total 1 -Executed 1 -Passed 1 -Failed 0
-                Set-Content -LiteralPath (Join-Path $folder 'pester.xml') -Value '<test-results><unclosed>' -Encoding UTF8
-                $total = & $measure -Path $folder -ExpectPester
-                $total.Failed | Should -Be 1
-                ($total.Lines -join "`n") | Should -BeLike '*pester.xml could not be read*'
-            }
-            finally {
-                Remove-Item -LiteralPath $folder -Recurse -Force
-            }
+            New-Trx $folder 'core.trx' -Total 1 -Executed 1 -Passed 1 -Failed 0
+            Set-Content -LiteralPath (Join-Path $folder 'pester.xml') -Value '<test-results><unclosed>' -Encoding UTF8
+            $total = & $measure -Path $folder -ExpectPester
+            $total.Failed | Should -Be 1
+            ($total.Lines -join "`n") | Should -BeLike '*pester.xml could not be read*'
         }
     }
 }
