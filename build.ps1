@@ -364,7 +364,7 @@ function Invoke-DemoTask {
             $report = @(
                 Import-Csv -Path $CsvPath -Encoding UTF8 |
                     Send-JelouBotMessage -BotId 'demo-bot' -Text { 'Hola {0}, su pedido {1} {2}.' -f $_.nombre, $_.pedido, $ready } -BaseUri $fake.BaseUri -Credential $fake.Credential -ErrorAction SilentlyContinue |
-                    Sort-Object -Property Position
+                    Sort-Object -Property Row
             )
 
             $report | Format-Table -AutoSize | Out-String -Width 200

@@ -112,7 +112,7 @@ internal static class Workload
         {
             string userId = UserId(row);
             string text = Text(row);
-            var result = new JelouBotMessageResult { Position = row, BotId = BotId, UserId = userId, Text = text };
+            var result = new JelouBotMessageResult { Row = row, BotId = BotId, UserId = userId, Text = text };
             BotMessage message = BuildRow(userId, text, out string? type);
             result.Type = type;
             engine.Submit(new BulkItem(result, (c, options, token) => c.SendBotMessageAsync(BotId, message, options, token)), OnCompleted);

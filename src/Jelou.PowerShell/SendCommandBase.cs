@@ -187,7 +187,7 @@ namespace Jelou.PowerShell
             if (completion.Error is { } error)
             {
                 var id = completion.Result.ErrorId ?? "JelouSendFailed";
-                WriteError(ErrorRecords.ForFailure(error, id, completion.Result.InputObject ?? completion.Result, completion.Result.Position));
+                WriteError(ErrorRecords.ForFailure(error, id, completion.Result.InputObject ?? completion.Result, completion.Result.Row));
             }
 
             UpdateProgress();

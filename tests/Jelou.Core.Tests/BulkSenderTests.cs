@@ -47,7 +47,7 @@ public sealed class BulkSenderTests
         AssertEveryRowOnce(run.Completions, 25);
 
         // One at a time also means in input order.
-        Assert.Equal(Enumerable.Range(1, 25).Select(i => (long)i), run.Completions.Select(c => c.Result.Position));
+        Assert.Equal(Enumerable.Range(1, 25).Select(i => (long)i), run.Completions.Select(c => c.Result.Row));
         Assert.Equal(run.Completions.Select(UserOf), server.Ledger.Entries.Select(e => e.UserId));
     }
 
@@ -70,7 +70,7 @@ public sealed class BulkSenderTests
     }
 
     [Fact]
-    public async Task Position_and_row_metadata_survive_out_of_order_completion()
+    public async Task Row_number_and_metadata_survive_out_of_order_completion()
     {
         await using var server = await FakeJelouServer.StartAsync(new FakeJelouOptions { Seed = 7 });
         server.Faults.LatencyMs = 5;
@@ -78,15 +78,15 @@ public sealed class BulkSenderTests
         using var client = CoreTestSupport.ClientFor(server);
 
         var rows = Rows(60, firstPosition: 1001).ToList();
-        var inputObjects = rows.ToDictionary(r => r.Result.Position, r => r.Result.InputObject);
+        var inputObjects = rows.ToDictionary(r => r.Result.Row, r => r.Result.InputObject);
         var run = await RunBatchAsync(client, new BulkOptions { ThrottleLimit = 6 }, rows);
 
-        Assert.Equal(Enumerable.Range(1001, 60).Select(i => (long)i), run.Completions.Select(c => c.Result.Position).OrderBy(p => p));
+        Assert.Equal(Enumerable.Range(1001, 60).Select(i => (long)i), run.Completions.Select(c => c.Result.Row).OrderBy(p => p));
         foreach (var completion in run.Completions)
         {
             var result = Assert.IsType<JelouBotMessageResult>(completion.Result);
-            Assert.Same(inputObjects[result.Position], result.InputObject);
-            Assert.Equal("5939" + result.Position.ToString("D8", System.Globalization.CultureInfo.InvariantCulture), result.UserId);
+            Assert.Same(inputObjects[result.Row], result.InputObject);
+            Assert.Equal("5939" + result.Row.ToString("D8", System.Globalization.CultureInfo.InvariantCulture), result.UserId);
             Assert.Equal(1, result.Attempts);
             Assert.Equal(200, result.HttpStatus);
             Assert.NotEqual(default, result.Timestamp);
@@ -107,12 +107,12 @@ public sealed class BulkSenderTests
         Assert.Equal(0, server.Ledger.Count);
         AssertEveryRowOnce(run.Completions, 20);
 
-        var first = run.Completions.Single(c => c.Result.Position == 1);
+        var first = run.Completions.Single(c => c.Result.Row == 1);
         Assert.Equal(SendStatus.Failed, first.Result.Status);
         Assert.Equal("JelouAuthenticationFailed", first.Result.ErrorId);
         Assert.IsType<JelouApiException>(first.Error);
 
-        var rest = run.Completions.Where(c => c.Result.Position > 1).ToList();
+        var rest = run.Completions.Where(c => c.Result.Row > 1).ToList();
         Assert.Equal(19, rest.Count);
         Assert.All(rest, c =>
         {
@@ -280,12 +280,12 @@ public sealed class BulkSenderTests
         await using var server = await FakeJelouServer.StartAsync();
         using var client = CoreTestSupport.ClientFor(server);
         var rows = Rows(5).ToList();
-        rows.Insert(2, new BulkItem(new JelouBotMessageResult { Position = 99 }, (c, o, ct) => throw new InvalidOperationException("boom test-secret")));
+        rows.Insert(2, new BulkItem(new JelouBotMessageResult { Row = 99 }, (c, o, ct) => throw new InvalidOperationException("boom test-secret")));
 
         var run = await RunBatchAsync(client, new BulkOptions { ThrottleLimit = 2 }, rows);
 
         Assert.Null(run.StopError);
-        var failed = run.Completions.Single(c => c.Result.Position == 99);
+        var failed = run.Completions.Single(c => c.Result.Row == 99);
         Assert.Equal(SendStatus.Failed, failed.Result.Status);
         Assert.Equal("JelouUnexpectedError", failed.Result.ErrorId);
         Assert.IsType<InvalidOperationException>(failed.Error);
@@ -416,8 +416,8 @@ public sealed class BulkSenderTests
         using var client = CoreTestSupport.ClientFor(server);
         using var sender = new BulkSender(client, new BulkOptions());
 
-        var skipped = sender.Record(new JelouBotMessageResult { Position = 1, Status = SendStatus.Skipped, Error = "bad row" }, null);
-        var whatIf = sender.Record(new JelouBotMessageResult { Position = 2, Status = SendStatus.WhatIf }, null);
+        var skipped = sender.Record(new JelouBotMessageResult { Row = 1, Status = SendStatus.Skipped, Error = "bad row" }, null);
+        var whatIf = sender.Record(new JelouBotMessageResult { Row = 2, Status = SendStatus.WhatIf }, null);
 
         Assert.Equal(SendStatus.Skipped, skipped.Result.Status);
         Assert.Equal(SendStatus.WhatIf, whatIf.Result.Status);
@@ -469,7 +469,7 @@ public sealed class BulkSenderTests
             var message = new TextMessage(userId, "Hola #" + position);
             var result = new JelouBotMessageResult
             {
-                Position = position,
+                Row = position,
                 BotId = CoreTestSupport.BotId,
                 UserId = userId,
                 Type = message.Type,
@@ -485,7 +485,7 @@ public sealed class BulkSenderTests
     private static void AssertEveryRowOnce(IReadOnlyCollection<BulkCompletion> completions, int count)
     {
         Assert.Equal(count, completions.Count);
-        Assert.Equal(count, completions.Select(c => c.Result.Position).Distinct().Count());
+        Assert.Equal(count, completions.Select(c => c.Result.Row).Distinct().Count());
     }
 
     private static void AssertLedgerHoldsEachUserOnce(FakeJelouServer server, IEnumerable<string?> users)

@@ -14,7 +14,7 @@ public sealed class ResultTypeContractTests(ModuleMetadata module) : IClassFixtu
     private static readonly string[] BotRoundTrip = ["BotId", "UserId", "Type", "Text", "MediaUrl", "FileName"];
 
     [Theory]
-    [InlineData("Position", "long")]
+    [InlineData("Row", "long")]
     [InlineData("Status", "SendStatus")]
     [InlineData("BotId", "string")]
     [InlineData("UserId", "string")]
@@ -107,7 +107,7 @@ public sealed class ResultTypeContractTests(ModuleMetadata module) : IClassFixtu
     {
         var type = module.CoreType("Jelou.Results.JelouRoomMessageResult");
         var names = type.GetProperties(BindingFlags.Public | BindingFlags.Instance).Select(p => p.Name).ToList();
-        foreach (var column in new[] { "Position", "Status", "RoomId", "SenderId", "Type", "MessageCount", "MessageIds", "HttpStatus", "ErrorId", "Error", "Attempts", "Duration", "InputObject" })
+        foreach (var column in new[] { "Row", "Status", "RoomId", "SenderId", "Type", "MessageCount", "MessageIds", "HttpStatus", "ErrorId", "Error", "Attempts", "Duration", "InputObject" })
         {
             Assert.Contains(column, names);
         }

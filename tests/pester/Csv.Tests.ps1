@@ -62,11 +62,11 @@ Describe 'Sending CSV rows through the pipeline' {
             @($results | Where-Object { $_.Status -eq 'Skipped' }).Count | Should -Be 3
             foreach ($result in $results) {
                 if ($expectedSent.ContainsKey([string]$result.UserId)) {
-                    $result.Status | Should -Be 'Sent' -Because "row $($result.Position) is valid"
+                    $result.Status | Should -Be 'Sent' -Because "row $($result.Row) is valid"
                     $result.MessageId | Should -Not -BeNullOrEmpty
                 }
                 else {
-                    $result.Status | Should -Be 'Skipped' -Because "row $($result.Position) is invalid"
+                    $result.Status | Should -Be 'Skipped' -Because "row $($result.Row) is invalid"
                     $result.ErrorId | Should -Be 'JelouInvalidInput'
                 }
             }
@@ -79,13 +79,13 @@ Describe 'Sending CSV rows through the pipeline' {
             }
         }
 
-        It 'numbers the rows 1..N, and Sort-Object Position restores the input order' {
+        It 'numbers the rows 1..N, and Sort-Object Row restores the input order' {
             Reset-FakeJelouApi $fake
             $results = @(Import-Csv -Path $mixedPath | Send-JelouBotMessage -BotId 'bot1' @conn -ErrorAction SilentlyContinue)
             $rows = @(Import-Csv -Path $mixedPath)
 
-            $sorted = @($results | Sort-Object -Property Position)
-            ($sorted | ForEach-Object { [int]$_.Position }) -join ',' | Should -Be '1,2,3,4,5,6,7'
+            $sorted = @($results | Sort-Object -Property Row)
+            ($sorted | ForEach-Object { [int]$_.Row }) -join ',' | Should -Be '1,2,3,4,5,6,7'
             for ($i = 0; $i -lt $rows.Count; $i++) {
                 $sorted[$i].UserId | Should -Be $rows[$i].userId
                 $sorted[$i].InputObject.text | Should -BeExactly $rows[$i].text
@@ -208,7 +208,7 @@ Describe 'Sending CSV rows through the pipeline' {
             Add-FakeResponse $fake @(@{ status = 422 }, @{ status = 422 })
             $report = @(Import-Csv -Path $orderedPath |
                     Send-JelouBotMessage -BotId 'bot1' @conn -ThrottleLimit 1 -ErrorAction SilentlyContinue |
-                    Sort-Object -Property Position)
+                    Sort-Object -Property Row)
 
             $report.Count | Should -Be 6
             ($report | ForEach-Object { [string]$_.Status }) -join ',' | Should -Be 'Failed,Failed,Sent,Sent,Sent,Sent'

@@ -47,13 +47,13 @@ Describe 'Send-JelouBotMessage' {
     }
 
     Context 'a text message' {
-        It 'returns one Sent result with a MessageId at Position 1, and the fake receives the exact text' {
+        It 'returns one Sent result with a MessageId at Row 1, and the fake receives the exact text' {
             $sent = Send-TestMessage @{ Text = 'Hola, su pedido está listo' }
 
             @($sent.Result).Count | Should -Be 1
             $sent.Result.Status | Should -Be 'Sent'
             $sent.Result.MessageId | Should -Not -BeNullOrEmpty
-            $sent.Result.Position | Should -Be 1
+            $sent.Result.Row | Should -Be 1
             $sent.Result.Type | Should -Be 'text'
             $sent.Result.HttpStatus | Should -Be 200
             $sent.Result.BotId | Should -Be 'bot1'
@@ -264,7 +264,7 @@ Describe 'Send-JelouBotMessage' {
 
             @($result).Count | Should -Be 1
             $result.Status | Should -Be 'WhatIf'
-            $result.Position | Should -Be 1
+            $result.Row | Should -Be 1
             $result.MessageId | Should -BeNullOrEmpty
             $ledger = Get-FakeLedger $fake
             @($ledger.entries).Count | Should -Be 0
@@ -287,7 +287,7 @@ Describe 'Send-JelouBotMessage' {
             $result.Status | Should -Be 'Skipped'
             $result.ErrorId | Should -Be 'JelouInvalidInput'
             $result.Error | Should -Not -BeNullOrEmpty
-            $result.Position | Should -Be 1
+            $result.Row | Should -Be 1
 
             @($errs).Count | Should -Be 1
             $errs[0].FullyQualifiedErrorId | Should -BeLike 'JelouInvalidInput*'
@@ -361,7 +361,7 @@ Describe 'Send-JelouBotMessage' {
                 [pscustomobject]@{ userId = '593999000203'; text = 'Tres' }
             )
             $errs = $null
-            $results = @($rows | Send-JelouBotMessage -BotId 'bot1' @conn -ThrottleLimit 1 -ErrorAction SilentlyContinue -ErrorVariable errs | Sort-Object Position)
+            $results = @($rows | Send-JelouBotMessage -BotId 'bot1' @conn -ThrottleLimit 1 -ErrorAction SilentlyContinue -ErrorVariable errs | Sort-Object Row)
 
             $results.Count | Should -Be 3
             $results[0].Status | Should -Be 'Failed'
@@ -396,7 +396,7 @@ Describe 'Send-JelouBotMessage' {
                 $caught.CategoryInfo.Category | Should -Be 'ObjectNotFound'
 
                 $collected.Count | Should -BeGreaterThan 0
-                $collected[0].Position | Should -Be 1
+                $collected[0].Row | Should -Be 1
                 $collected[0].Status | Should -Be 'Failed'
                 $collected[0].HttpStatus | Should -Be 404
                 @($collected | Where-Object { $_.Status -eq 'Sent' }).Count | Should -Be 0

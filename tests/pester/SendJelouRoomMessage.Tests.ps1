@@ -33,7 +33,7 @@ Describe 'Send-JelouRoomMessage' {
 
         @($result).Count | Should -Be 1
         $result.Status | Should -Be 'Sent'
-        $result.Position | Should -Be 1
+        $result.Row | Should -Be 1
         $result.MessageCount | Should -Be 1
         $result.Type | Should -Be 'TEXT'
 
@@ -110,7 +110,7 @@ Describe 'Send-JelouRoomMessage' {
                 'G:bot1:ref-103,operador-7,Su caso fue atendido'
             ) -join "`n")
 
-        $results = @(Import-Csv -Path $path | Send-JelouRoomMessage @conn -ThrottleLimit 1 -ErrorAction Stop | Sort-Object -Property Position)
+        $results = @(Import-Csv -Path $path | Send-JelouRoomMessage @conn -ThrottleLimit 1 -ErrorAction Stop | Sort-Object -Property Row)
 
         $results.Count | Should -Be 3
         ($results | ForEach-Object { [string]$_.Status }) -join ',' | Should -Be 'Sent,Sent,Sent'

@@ -77,7 +77,7 @@ namespace Jelou.Bulk
             queueLimit = 4 * options.ThrottleLimit;
             lowWater = queueLimit / 2;
             pacer = options.RateLimit is { } rate ? CreatePacer(rate) : null;
-            requestOptions = new SendRequestOptions { Retry = options.Retry, Pacer = pacer, OnRetry = log.Enqueue };
+            requestOptions = new SendRequestOptions { Retry = options.Retry, Pacer = pacer, OnRetry = log.Enqueue, ThrottleLimit = options.ThrottleLimit };
         }
 
         /// <summary>Running totals.</summary>

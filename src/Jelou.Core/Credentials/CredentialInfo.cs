@@ -1,9 +1,11 @@
+using Jelou.Http;
+
 namespace Jelou.Credentials
 {
     /// <summary>What Get-JelouCredential shows of a profile: never the secret, not even as a SecureString.</summary>
     public sealed class CredentialInfo
     {
-        private CredentialInfo(string name, string clientId, CredentialScope scope, string store, Uri? baseUri)
+        private CredentialInfo(string name, string clientId, CredentialScope scope, string store, Uri baseUri)
         {
             Name = name;
             ClientId = clientId;
@@ -24,16 +26,39 @@ namespace Jelou.Credentials
         /// <summary>Where it is kept.</summary>
         public string Store { get; }
 
-        /// <summary>The profile's API root, when it has one.</summary>
-        public Uri? BaseUri { get; }
+        /// <summary>
+        /// Where the profile's requests go unless a command is given -BaseUri: the profile's own API root, otherwise
+        /// JELOU_BASE_URI, otherwise https://api.jelou.ai/. Never blank, so a listing says which API each profile reaches.
+        /// </summary>
+        public Uri BaseUri { get; }
 
         /// <summary>The public view of a profile.</summary>
         public static CredentialInfo From(CredentialProfile profile) =>
-            new((profile ?? throw new ArgumentNullException(nameof(profile))).Name, profile.ClientId, profile.Scope, profile.Store, profile.BaseUri);
+            new((profile ?? throw new ArgumentNullException(nameof(profile))).Name, profile.ClientId, profile.Scope, profile.Store, profile.BaseUri ?? FallbackBaseUri());
 
         /// <summary>A profile kept in a SecretManagement vault.</summary>
         public static CredentialInfo ForVault(string name, string clientId, string vault) =>
-            new(name, clientId, CredentialScope.CurrentUser, "SecretManagement vault '" + vault + "'", null);
+            new(name, clientId, CredentialScope.CurrentUser, "SecretManagement vault '" + vault + "'", FallbackBaseUri());
+
+        // The order CredentialResolver follows for a profile without a base URI. A JELOU_BASE_URI that cannot be used
+        // is passed over here rather than failing a listing: the send that reads it stops with what is wrong with it.
+        private static Uri FallbackBaseUri()
+        {
+            var fromVariable = Environment.GetEnvironmentVariable(CredentialResolver.BaseUriVariable);
+            if (string.IsNullOrWhiteSpace(fromVariable))
+            {
+                return JelouClientOptions.DefaultBaseUri;
+            }
+
+            try
+            {
+                return BaseUriRules.Parse(fromVariable!, CredentialResolver.BaseUriVariable, CredentialErrorReason.InvalidValue, null);
+            }
+            catch (JelouCredentialException)
+            {
+                return JelouClientOptions.DefaultBaseUri;
+            }
+        }
 
         /// <inheritdoc />
         public override string ToString() => Name + " (" + ClientId + ", " + Store + ")";

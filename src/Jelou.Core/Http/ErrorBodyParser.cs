@@ -14,7 +14,12 @@ namespace Jelou.Http
     {
         private const int MaxMessageLength = 500;
 
-        public static JelouApiException Parse(int status, string? body, RetryConditionHeaderValue? retryAfterHeader, Redactor redactor, DateTimeOffset now)
+        /// <summary>
+        /// Reads an error answer. The message puts the server's own words first, then the status, then what to do:
+        /// a table or a log line cut short still shows what is specific to this failure.
+        /// </summary>
+        /// <remarks><paramref name="request"/> is the call's settings, so that advice names only what can still be changed; null when unknown.</remarks>
+        public static JelouApiException Parse(int status, string? body, RetryConditionHeaderValue? retryAfterHeader, Redactor redactor, DateTimeOffset now, SendRequestOptions? request = null)
         {
             var kind = JelouApiException.KindForStatus(status);
             string? code = null, key = null, apiMessage = null;
@@ -35,18 +40,19 @@ namespace Jelou.Http
             code = code is null ? null : redactor.Redact(code);
             key = key is null ? null : redactor.Redact(key);
             var possiblyDelivered = status is 500 or 502 or 504;
-            var message = new StringBuilder("Jelou API answered ").Append(JelouApiException.Describe(status));
+            var message = new StringBuilder();
+            if (apiMessage is not null)
+            {
+                message.Append(Sentence(apiMessage)).Append(' ');
+            }
+
+            message.Append("Jelou API answered ").Append(JelouApiException.Describe(status));
             if (code is not null || key is not null)
             {
                 message.Append(" (").Append(string.Join(" ", new[] { code, key }.Where(s => s is not null))).Append(')');
             }
 
-            if (apiMessage is not null)
-            {
-                message.Append(": ").Append(apiMessage);
-            }
-
-            message.Append(Hint(kind, possiblyDelivered));
+            message.Append('.').Append(Hint(kind, possiblyDelivered, request));
             return new JelouApiException(kind, message.ToString(), status)
             {
                 ErrorCode = code,
@@ -127,7 +133,7 @@ namespace Jelou.Http
             return value.ValueKind switch
             {
                 JsonValueKind.String => value.GetString(),
-                JsonValueKind.Array => string.Join("; ", value.EnumerateArray().Where(e => e.ValueKind == JsonValueKind.String).Select(e => e.GetString())) is { Length: > 0 } joined ? joined : null,
+                JsonValueKind.Array => JoinMessages(value.EnumerateArray().Where(e => e.ValueKind == JsonValueKind.String).Select(e => e.GetString()!)) is { Length: > 0 } joined ? joined : null,
                 _ => null,
             };
         }
@@ -158,16 +164,56 @@ namespace Jelou.Http
 
         private static string Truncate(string text) => text.Length <= MaxMessageLength ? text : text.Substring(0, MaxMessageLength) + "...";
 
-        internal static string Hint(JelouErrorKind kind, bool possiblyDelivered) => possiblyDelivered
+        /// <summary>Joins the server's messages: "; " between fragments, a space after a message that ends a sentence.</summary>
+        internal static string JoinMessages(IEnumerable<string> messages)
+        {
+            var joined = new StringBuilder();
+            foreach (var message in messages.Select(m => m.Trim()).Where(m => m.Length > 0))
+            {
+                if (joined.Length > 0)
+                {
+                    joined.Append(EndsSentence(joined) ? " " : "; ");
+                }
+
+                joined.Append(message);
+            }
+
+            return joined.ToString();
+        }
+
+        /// <summary>The text with a full stop, unless it already ends a sentence.</summary>
+        internal static string Sentence(string text)
+        {
+            var trimmed = text.TrimEnd();
+            return trimmed.Length == 0 || EndsSentence(trimmed) ? trimmed : trimmed + ".";
+        }
+
+        internal static string Hint(JelouErrorKind kind, bool possiblyDelivered, SendRequestOptions? request = null) => possiblyDelivered
             ? " The message may have been delivered; check before sending it again."
             : kind switch
             {
                 JelouErrorKind.Authentication => " Check the client id and secret (Set-JelouCredential).",
                 JelouErrorKind.PermissionDenied => " This account may not use the bot.",
                 JelouErrorKind.NotFound => " Check the bot or room id.",
-                JelouErrorKind.RateLimited => " Lower -ThrottleLimit or set -RateLimit.",
+                JelouErrorKind.RateLimited => RateLimitHint(request),
                 _ => string.Empty,
             };
+
+        // Only what can still be lowered is suggested: at -ThrottleLimit 1 one request is in flight already.
+        private static string RateLimitHint(SendRequestOptions? request)
+        {
+            var paced = request?.Pacer is not null;
+            return request?.ThrottleLimit switch
+            {
+                null => " Wait a moment and try again.",
+                1 => paced ? " Lower -RateLimit." : " Set -RateLimit to send more slowly.",
+                _ => paced ? " Lower -ThrottleLimit or -RateLimit." : " Lower -ThrottleLimit or set -RateLimit.",
+            };
+        }
+
+        private static bool EndsSentence(string text) => text.Length > 0 && text[text.Length - 1] is '.' or '!' or '?' or '…';
+
+        private static bool EndsSentence(StringBuilder text) => text.Length > 0 && text[text.Length - 1] is '.' or '!' or '?' or '…';
 
         internal static string Seconds(TimeSpan span) => span.TotalSeconds.ToString("0.###", CultureInfo.InvariantCulture) + "s";
     }

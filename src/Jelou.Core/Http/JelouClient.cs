@@ -119,7 +119,7 @@ namespace Jelou.Http
             }
 
             var retry = (options?.Retry ?? RetrySettings.Default) with { RetryPossiblyDelivered = true };
-            var readOptions = new SendRequestOptions { Retry = retry, Pacer = options?.Pacer, OnRetry = options?.OnRetry };
+            var readOptions = new SendRequestOptions { Retry = retry, Pacer = options?.Pacer, OnRetry = options?.OnRetry, ThrottleLimit = options?.ThrottleLimit };
             return SendAsync(HttpMethod.Get, Resolve(templateUris, botId, "v1/bots/", "/templates"), null, readOptions, cancellationToken);
         }
 
@@ -192,7 +192,7 @@ namespace Jelou.Http
 
             // The content was buffered by the send (ResponseContentRead), so this read completes at once.
             var bytes = response?.Content is { } content ? await content.ReadAsByteArrayAsync().ConfigureAwait(false) : null;
-            return Finish(response, bytes, outcome.Exception, state, state.Elapsed(), cancellationToken);
+            return Finish(response, bytes, outcome.Exception, state, state.Elapsed(), options, cancellationToken);
         }
 
         private async Task<Outcome<HttpResponseMessage>> RetryAsync(Outcome<HttpResponseMessage> first, AttemptState state, RetrySettings settings, CancellationToken cancellationToken)
@@ -239,7 +239,7 @@ namespace Jelou.Http
             return uri;
         }
 
-        private SendOutcome Finish(HttpResponseMessage? response, byte[]? bytes, Exception? exception, AttemptState state, TimeSpan elapsed, CancellationToken cancellationToken)
+        private SendOutcome Finish(HttpResponseMessage? response, byte[]? bytes, Exception? exception, AttemptState state, TimeSpan elapsed, SendRequestOptions? options, CancellationToken cancellationToken)
         {
             if (response is not null)
             {
@@ -252,14 +252,14 @@ namespace Jelou.Http
                     {
                         // Read through the error parser: it decodes JSON strings before redacting, so an escaped secret is caught too.
                         var detail = ErrorBodyParser.Parse(status, text, null, redactor, DateTimeOffset.UtcNow).ApiMessage ?? "no message";
-                        var error = new JelouApiException(JelouErrorKind.Unexpected, $"Jelou API answered {status} but reported success=false: {detail}", status);
+                        var error = new JelouApiException(JelouErrorKind.Unexpected, $"{ErrorBodyParser.Sentence(detail)} Jelou API answered {status} but reported success=false.", status);
                         return new SendOutcome(null, status, state.Attempts, elapsed, error, state.RetryReasons);
                     }
 
                     return new SendOutcome(parsed?.MessageId, status, state.Attempts, elapsed, null, state.RetryReasons);
                 }
 
-                var failure = ErrorBodyParser.Parse(status, bytes is null ? null : Encoding.UTF8.GetString(bytes), response.Headers.RetryAfter, redactor, DateTimeOffset.UtcNow);
+                var failure = ErrorBodyParser.Parse(status, bytes is null ? null : Encoding.UTF8.GetString(bytes), response.Headers.RetryAfter, redactor, DateTimeOffset.UtcNow, options);
                 if (state.PossiblyDelivered && !failure.PossiblyDelivered)
                 {
                     // An earlier attempt (retried under -RetryPossiblyDelivered) may have got through.

@@ -11,6 +11,12 @@ namespace Jelou.Http
         /// <summary>A limiter every attempt takes a token from (for -RateLimit); shared across a batch.</summary>
         public RateLimiter? Pacer { get; init; }
 
+        /// <summary>
+        /// How many requests of the batch may be in flight at once, when the call is part of one; the advice after a 429
+        /// then names only what can still be lowered.
+        /// </summary>
+        public int? ThrottleLimit { get; init; }
+
         /// <summary>Called on a pool thread for each retry, with a sentence saying why; must be thread-safe.</summary>
         public Action<string>? OnRetry { get; init; }
     }

@@ -2,7 +2,7 @@ namespace Jelou.Results
 {
     /// <summary>
     /// One row's outcome. A stream of these is the send report: <c>Export-Csv</c> keeps it, <c>Sort-Object
-    /// Position</c> restores input order, and <c>Where-Object Status -ne Sent</c> gives the rows to retry.
+    /// Row</c> restores input order, and <c>Where-Object Status -ne Sent</c> gives the rows to retry.
     /// </summary>
     public abstract class JelouSendResult
     {
@@ -10,8 +10,11 @@ namespace Jelou.Results
         {
         }
 
-        /// <summary>The row's position in the input, from 1.</summary>
-        public long Position { get; set; }
+        /// <summary>
+        /// The row's number in the input, from 1. Named as the table's header is, so <c>Sort-Object Row</c> and
+        /// <c>Where-Object Row -eq 3</c> work with the name a user reads.
+        /// </summary>
+        public long Row { get; set; }
 
         /// <summary>The message type.</summary>
         public string? Type { get; set; }

@@ -32,7 +32,7 @@ namespace Jelou.Validation
 
             if (messages is null || messages.Count == 0)
             {
-                found.Add(new ValidationProblem("messages", "is empty; give -Text, -MediaUrl or -Message."));
+                found.Add(new ValidationProblem("messages", "is empty; give -Text, -MediaUrl or -RoomMessage."));
             }
 
             var built = new List<RoomMessage>();

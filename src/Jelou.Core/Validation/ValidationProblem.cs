@@ -25,7 +25,7 @@ namespace Jelou.Validation
     {
         /// <summary>Creates the exception from one or more problems.</summary>
         public JelouValidationException(IReadOnlyList<ValidationProblem> problems)
-            : base(string.Join("; ", problems.Select(p => p.ToString())))
+            : base(Describe(problems))
         {
             Problems = problems;
         }
@@ -46,5 +46,10 @@ namespace Jelou.Validation
 
         /// <summary>Every broken rule.</summary>
         public IReadOnlyList<ValidationProblem> Problems { get; }
+
+        // One sentence per problem: a problem's message may use "; " inside, so joining problems the same way would
+        // read as ".; " and run them together.
+        private static string Describe(IReadOnlyList<ValidationProblem> problems) =>
+            string.Join(" ", (problems ?? throw new ArgumentNullException(nameof(problems))).Select(p => Http.ErrorBodyParser.Sentence(p.ToString())));
     }
 }

@@ -144,7 +144,7 @@ namespace Jelou.PowerShell.Commands
         {
             var result = new JelouBotMessageResult
             {
-                Position = NextPosition(),
+                Row = NextPosition(),
                 BotId = BotId?.Trim(),
                 UserId = UserId?.Trim(),
                 Text = Text,

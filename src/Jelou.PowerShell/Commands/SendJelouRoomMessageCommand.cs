@@ -76,7 +76,7 @@ namespace Jelou.PowerShell.Commands
         {
             var result = new JelouRoomMessageResult
             {
-                Position = NextPosition(),
+                Row = NextPosition(),
                 RoomId = RoomId?.Trim(),
                 SenderId = SenderId?.Trim(),
                 InputObject = InputObject,

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Management.Automation;
 using Jelou.Http;
 
@@ -67,7 +68,7 @@ namespace Jelou.PowerShell.Commands
                 RetryPossiblyDelivered = bound.ContainsKey(nameof(RetryPossiblyDelivered)) ? RetryPossiblyDelivered.IsPresent : current.RetryPossiblyDelivered,
                 Proxy = bound.ContainsKey(nameof(Proxy)) ? Proxy : current.Proxy,
             };
-            if (ShouldProcess("Jelou request defaults for this session", "Set " + updated))
+            if (ShouldProcess("Jelou request defaults for this session", Describe(ModuleState.Defaults, updated, Reset)))
             {
                 ModuleState.Defaults = updated;
                 if (PassThru)
@@ -75,6 +76,34 @@ namespace Jelou.PowerShell.Commands
                     WriteObject(updated);
                 }
             }
+        }
+
+        /// <summary>What -WhatIf and -Confirm say: each setting that changes, with its value now and after.</summary>
+        private static string Describe(RequestDefaults before, RequestDefaults after, bool reset)
+        {
+            var changes = new List<string>();
+            void Compare<T>(string name, T was, T becomes, Func<T, string> show)
+            {
+                if (!EqualityComparer<T>.Default.Equals(was, becomes))
+                {
+                    changes.Add($"{name} from {show(was)} to {show(becomes)}");
+                }
+            }
+
+            static string Number(int value) => value.ToString(CultureInfo.InvariantCulture);
+            Compare(nameof(MaximumRetryCount), before.MaximumRetryCount, after.MaximumRetryCount, Number);
+            Compare(nameof(RetryIntervalSec), before.RetryIntervalSec, after.RetryIntervalSec, Number);
+            Compare(nameof(TimeoutSec), before.TimeoutSec, after.TimeoutSec, Number);
+            Compare(nameof(ThrottleLimit), before.ThrottleLimit, after.ThrottleLimit, Number);
+            Compare(nameof(RateLimit), before.RateLimit, after.RateLimit, r => r is { } rate ? rate.ToString("0.###", CultureInfo.InvariantCulture) + " messages per second" : "no limit");
+            Compare(nameof(RetryPossiblyDelivered), before.RetryPossiblyDelivered, after.RetryPossiblyDelivered, on => on ? "on" : "off");
+            Compare(nameof(Proxy), before.Proxy, after.Proxy, proxy => proxy?.ToString() ?? "the system proxy");
+            if (changes.Count == 0)
+            {
+                return reset ? "Reset to the module's defaults (they are already in use; nothing changes)" : "Keep the current values (nothing changes)";
+            }
+
+            return (reset ? "Reset to the module's defaults: " : "Set ") + string.Join(", ", changes);
         }
     }
 }

@@ -38,7 +38,7 @@ public sealed class ChaosTests
         Assert.Null(run.StopError);
         Assert.Equal(0, run.InFlightAtEnd);
         Assert.Equal(RowCount, rows.Count);
-        Assert.Equal(RowCount, rows.Select(r => r.Position).Distinct().Count());
+        Assert.Equal(RowCount, rows.Select(r => r.Row).Distinct().Count());
         Assert.Equal(RowCount, run.Progress.Submitted);
         Assert.Equal(RowCount, run.Progress.Completed);
         Assert.Equal(rows.Count(r => r.Status == SendStatus.Sent), run.Progress.Sent);
@@ -135,7 +135,7 @@ public sealed class ChaosTests
         var ledger = server.Ledger.Entries;
         var rows = run.Completions.Select(c => c.Result).ToList();
         Assert.Equal(RowCount, rows.Count);
-        Assert.Equal(RowCount, rows.Select(r => r.Position).Distinct().Count());
+        Assert.Equal(RowCount, rows.Select(r => r.Row).Distinct().Count());
         Assert.Equal(RowCount, reasons.Count);
 
         // Every row ends Sent: drops and timeouts are retried too.

@@ -75,7 +75,7 @@ internal static class ResilienceSupport
             var message = new TextMessage(userId, "Hola #" + position.ToString(CultureInfo.InvariantCulture));
             var result = new JelouBotMessageResult
             {
-                Position = position,
+                Row = position,
                 BotId = BotId,
                 UserId = userId,
                 Type = message.Type,
@@ -118,7 +118,7 @@ internal static class ResilienceSupport
         ((JelouBotMessageResult)completion.Result).UserId ?? throw new InvalidOperationException("A row without a userId.");
 
     public static string Describe(JelouSendResult r) =>
-        $"#{r.Position} {((JelouBotMessageResult)r).UserId}: {r.Status} http={r.HttpStatus?.ToString(CultureInfo.InvariantCulture) ?? "-"} attempts={r.Attempts} possiblyDelivered={r.PossiblyDelivered} error={r.Error}";
+        $"#{r.Row} {((JelouBotMessageResult)r).UserId}: {r.Status} http={r.HttpStatus?.ToString(CultureInfo.InvariantCulture) ?? "-"} attempts={r.Attempts} possiblyDelivered={r.PossiblyDelivered} error={r.Error}";
 
     /// <summary>Waits until <paramref name="condition"/> holds or <paramref name="timeout"/> passes; returns the last value.</summary>
     public static async Task<bool> EventuallyAsync(Func<bool> condition, TimeSpan timeout)

@@ -259,7 +259,7 @@ public sealed partial class HelpTests(HelpFixture help) : IClassFixture<HelpFixt
             ["throttling"] = @"-ThrottleLimit\s+\d+\s+-RateLimit\s+\d+",
             ["the report by status"] = @"Group-Object\s+Status",
             ["the rows not sent"] = @"Where-Object\s+Status\s+-ne\s+Sent",
-            ["input order"] = @"Sort-Object\s+Position",
+            ["input order"] = @"Sort-Object\s+Row\b",
             ["resending failed rows"] = @"ForEach-Object\s+InputObject\s*\|",
             ["-ErrorAction Stop"] = @"-ErrorAction\s+Stop",
             ["-ErrorVariable"] = @"-ErrorVariable\s+\w+",
