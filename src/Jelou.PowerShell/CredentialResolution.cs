@@ -6,6 +6,8 @@ namespace Jelou.PowerShell
     /// <summary>
     /// Finds the credential for a send: -Credential, then the session profile, then JELOU_CLIENT_ID/SECRET, then
     /// the persisted profile, then a SecretManagement vault; otherwise a terminating error that says how to fix it.
+    /// The base URI is -BaseUri, then the profile in use, then JELOU_BASE_URI, then production, wherever the
+    /// credential came from (see <see cref="CredentialResolver"/>).
     /// </summary>
     internal static class CredentialResolution
     {
@@ -27,7 +29,8 @@ namespace Jelou.PowerShell
                         throw;
                     }
 
-                    return CredentialResolver.CreateDefault().Resolve(fromVault, null, baseUri);
+                    // Passing the name keeps the vault's credential on the base URI rules of the profile it stands for.
+                    return CredentialResolver.CreateDefault().Resolve(fromVault, profileName, baseUri);
                 }
             }
             catch (JelouCredentialException ex)

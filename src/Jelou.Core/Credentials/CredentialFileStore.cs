@@ -32,14 +32,24 @@ namespace Jelou.Credentials
     /// Every write replaces the file atomically (a new 0600 temporary file in the same directory, then a rename),
     /// so a crash never leaves a half-written file. A file that cannot be parsed is never overwritten: reads and
     /// writes fail with a <see cref="JelouCredentialException"/> naming the path, so a damaged store cannot
-    /// silently lose the other profiles. Concurrent writers from several processes are not serialized; the last
-    /// rename wins.
+    /// silently lose the other profiles.
+    /// </para>
+    /// <para>
+    /// Writers are serialized across processes by a lock file beside it, <c>credentials.json.lock</c>, held open
+    /// exclusively (<see cref="FileShare.None"/>: a share-mode lock on Windows, <c>flock</c> on Linux and macOS)
+    /// from the read to the rename, so two sessions saving profiles at once both keep theirs. The operating system
+    /// releases the lock when its holder exits, even by a crash, so the file is never stale; it is kept, not
+    /// deleted, because deleting it would let two writers lock two different files. Reads take no lock: every
+    /// write replaces the file whole.
     /// </para>
     /// </remarks>
     public sealed class CredentialFileStore
     {
         /// <summary>The name of the credential file inside <see cref="Directory"/>.</summary>
         public const string FileName = "credentials.json";
+
+        /// <summary>The name of the lock file that serializes writers, beside <see cref="FileName"/>.</summary>
+        public const string LockFileName = "credentials.json.lock";
 
         /// <summary>The file format this version reads and writes.</summary>
         public const int FormatVersion = 1;
@@ -75,6 +85,7 @@ namespace Jelou.Credentials
 
             Directory = System.IO.Path.GetFullPath(directory);
             Path = System.IO.Path.Combine(Directory, FileName);
+            LockPath = System.IO.Path.Combine(Directory, LockFileName);
             this.windows = windows;
         }
 
@@ -83,6 +94,12 @@ namespace Jelou.Credentials
 
         /// <summary>The full path of the credential file.</summary>
         public string Path { get; }
+
+        /// <summary>The full path of the lock file that serializes writers.</summary>
+        public string LockPath { get; }
+
+        /// <summary>How long a write waits for another writer to finish before it fails (10 seconds).</summary>
+        internal TimeSpan LockTimeout { get; set; } = TimeSpan.FromSeconds(10);
 
         /// <summary>True when secrets are encrypted (DPAPI, Windows); false when only file permissions protect them.</summary>
         public bool EncryptsSecrets => windows;
@@ -107,21 +124,27 @@ namespace Jelou.Credentials
             }
 
             var checkedUri = BaseUriRules.ForProfile(baseUri, nameof(baseUri));
-
-            // Reading first is what refuses a corrupt, too open or newer file instead of overwriting it.
-            var document = Load() ?? new CredentialFileDocument { Version = FormatVersion, Profiles = new List<CredentialFileEntry>() };
-            var profiles = document.Profiles!;
-            profiles.RemoveAll(p => string.Equals(p.Name, name, StringComparison.OrdinalIgnoreCase));
-            profiles.Add(new CredentialFileEntry
+            var entry = new CredentialFileEntry
             {
                 Name = name,
                 ClientId = credential.ClientId,
                 Protection = windows ? ProtectionDpapi : ProtectionBase64,
                 Secret = EncodeSecret(credential.RevealSecret()),
                 BaseUri = checkedUri?.AbsoluteUri,
-            });
-            profiles.Sort((a, b) => StringComparer.OrdinalIgnoreCase.Compare(a.Name, b.Name));
-            Write(document);
+            };
+
+            using (AcquireLock())
+            {
+                // Reading first is what refuses a corrupt, too open or newer file instead of overwriting it; reading
+                // under the lock is what keeps another process's profile saved meanwhile.
+                var document = Load() ?? new CredentialFileDocument { Version = FormatVersion, Profiles = new List<CredentialFileEntry>() };
+                var profiles = document.Profiles!;
+                profiles.RemoveAll(p => string.Equals(p.Name, name, StringComparison.OrdinalIgnoreCase));
+                profiles.Add(entry);
+                profiles.Sort((a, b) => StringComparer.OrdinalIgnoreCase.Compare(a.Name, b.Name));
+                Write(document);
+            }
+
             return new CredentialProfile(name, credential, checkedUri, CredentialScope.CurrentUser, StoreDescription);
         }
 
@@ -140,14 +163,25 @@ namespace Jelou.Credentials
         public bool Remove(string name)
         {
             CredentialProfile.ValidateName(name);
-            var document = Load();
-            if (document is null || document.Profiles!.RemoveAll(p => string.Equals(p.Name, name, StringComparison.OrdinalIgnoreCase)) == 0)
+
+            // Nothing to remove from a file that does not exist; checked first so that removing a session profile
+            // does not create the folder and the lock file.
+            if (!File.Exists(Path))
             {
                 return false;
             }
 
-            Write(document);
-            return true;
+            using (AcquireLock())
+            {
+                var document = Load();
+                if (document is null || document.Profiles!.RemoveAll(p => string.Equals(p.Name, name, StringComparison.OrdinalIgnoreCase)) == 0)
+                {
+                    return false;
+                }
+
+                Write(document);
+                return true;
+            }
         }
 
         /// <summary>Every stored profile, ordered by name; empty when the file does not exist.</summary>
@@ -438,14 +472,7 @@ namespace Jelou.Credentials
                     stream.Flush(flushToDisk: true);
                 }
 
-                if (File.Exists(Path))
-                {
-                    File.Replace(temp, Path, destinationBackupFileName: null);
-                }
-                else
-                {
-                    File.Move(temp, Path);
-                }
+                ReplaceWith(temp);
             }
             catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
             {
@@ -455,6 +482,80 @@ namespace Jelou.Credentials
             {
                 Array.Clear(bytes, 0, bytes.Length);
                 TryDelete(temp);
+            }
+        }
+
+        /// <summary>
+        /// Takes the writers' lock, waiting for another writer (retrying with a growing pause) up to
+        /// <see cref="LockTimeout"/>. Disposing the stream releases it.
+        /// </summary>
+        private FileStream AcquireLock()
+        {
+            try
+            {
+                EnsureDirectory();
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                throw new JelouCredentialException(CredentialErrorReason.StoreUnavailable, $"Cannot create the folder '{Directory}' for the credential file: {ex.Message}", Path, ex);
+            }
+
+            var waited = System.Diagnostics.Stopwatch.StartNew();
+            var pause = 5;
+            var random = new Random();
+            while (true)
+            {
+                try
+                {
+                    return windows
+                        ? new FileStream(LockPath, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None)
+                        : UnixPermissions.OpenPrivateFile(LockPath, FileMode.OpenOrCreate);
+                }
+                catch (UnauthorizedAccessException ex)
+                {
+                    throw new JelouCredentialException(CredentialErrorReason.StoreUnavailable, $"Cannot open the lock file '{LockPath}' that guards the credential file '{Path}': {ex.Message} Nothing was changed.", LockPath, ex);
+                }
+                catch (IOException) when (waited.Elapsed < LockTimeout)
+                {
+                    // Held by another writer (a sharing violation on Windows, EWOULDBLOCK from flock elsewhere). A save
+                    // takes milliseconds, so short pauses are enough; the jitter keeps writers from retrying in step.
+                    System.Threading.Thread.Sleep(pause + random.Next(pause));
+                    pause = Math.Min(pause * 2, 100);
+                }
+                catch (IOException ex)
+                {
+                    throw new JelouCredentialException(
+                        CredentialErrorReason.StoreUnavailable,
+                        string.Format(CultureInfo.InvariantCulture, "Could not take the lock file '{0}' within {1:0.#} s ({2}), so the credential file '{3}' was not changed. Another process is probably saving or removing Jelou credentials: let it finish, then try again.", LockPath, LockTimeout.TotalSeconds, ex.Message.TrimEnd('.'), Path),
+                        LockPath,
+                        ex);
+                }
+            }
+        }
+
+        private void ReplaceWith(string temp)
+        {
+            for (var attempt = 1; ; attempt++)
+            {
+                try
+                {
+                    if (File.Exists(Path))
+                    {
+                        File.Replace(temp, Path, destinationBackupFileName: null);
+                    }
+                    else
+                    {
+                        File.Move(temp, Path);
+                    }
+
+                    return;
+                }
+                catch (IOException) when (windows && attempt < 20)
+                {
+                    // On Windows, another session reading the file (to resolve its credential) makes the replace fail
+                    // for a moment. Writers are serialized by the lock, so trying again shortly is safe.
+                    System.Threading.Thread.Sleep(50);
+                }
             }
         }
 

@@ -10,9 +10,13 @@ namespace Jelou.Credentials
     /// found, a <see cref="JelouCredentialException"/> says how to provide one.
     /// </summary>
     /// <remarks>
-    /// The base URI is, in order: the one passed to the command; the chosen profile's; JELOU_BASE_URI; then
-    /// <see cref="JelouClientOptions.DefaultBaseUri"/>. JELOU_BASE_URI applies to every source, so an automation
-    /// host can point all commands at another endpoint without changing its credentials.
+    /// The base URI is, in order: the one passed to the command; the base URI of the profile in use; JELOU_BASE_URI;
+    /// then <see cref="JelouClientOptions.DefaultBaseUri"/>. The profile in use is the one the order above finds when
+    /// no credential is passed: the named profile, or else the session's "default", or else (when the JELOU_CLIENT_*
+    /// variables are not set) the persisted "default". It is the same whether the credential came from the command,
+    /// that profile or the environment, so where a request goes never depends on where its credential came from.
+    /// JELOU_BASE_URI applies to every source, so an automation host can point all commands at another endpoint
+    /// without changing its credentials.
     /// </remarks>
     public sealed class CredentialResolver
     {
@@ -61,13 +65,15 @@ namespace Jelou.Credentials
         public ResolvedCredential Resolve(JelouCredential? explicitCredential = null, string? profileName = null, Uri? explicitBaseUri = null)
         {
             var checkedExplicitUri = BaseUriRules.ForProfile(explicitBaseUri, nameof(explicitBaseUri));
-            if (explicitCredential is not null)
-            {
-                return Result(explicitCredential, null, checkedExplicitUri, CredentialSource.Explicit, null, "the credential passed to the command");
-            }
-
             var named = profileName is not null;
             var name = named ? CredentialProfile.ValidateName(profileName) : CredentialProfile.DefaultName;
+            if (explicitCredential is not null)
+            {
+                // The credential is replaced, the destination is not: the profile that would be in use still chooses
+                // the base URI (after Set-JelouCredential -BaseUri <sandbox>, -Credential $other goes to the sandbox).
+                var inUse = checkedExplicitUri is null ? ProfileInUse(name, named) : null;
+                return Result(explicitCredential, inUse?.BaseUri, checkedExplicitUri, CredentialSource.Explicit, null, "the credential passed to the command");
+            }
 
             if (session.TryGet(name, out var sessionProfile))
             {
@@ -113,6 +119,27 @@ namespace Jelou.Credentials
             }
 
             return all;
+        }
+
+        /// <summary>
+        /// The profile the resolution order would use when no credential is passed, or null when that would be the
+        /// environment variables or nothing. Either JELOU_CLIENT_* variable set counts as the environment: only its
+        /// absence lets the persisted default profile be the one in use.
+        /// </summary>
+        private CredentialProfile? ProfileInUse(string name, bool named)
+        {
+            if (session.TryGet(name, out var sessionProfile))
+            {
+                return sessionProfile;
+            }
+
+            if (!named && (!string.IsNullOrWhiteSpace(environment(ClientIdVariable)) || !string.IsNullOrWhiteSpace(environment(ClientSecretVariable))))
+            {
+                return null;
+            }
+
+            var store = fileStore.Value;
+            return store is not null && store.TryGet(name, out var storedProfile) ? storedProfile : null;
         }
 
         /// <summary>The credential from JELOU_CLIENT_ID and JELOU_CLIENT_SECRET; null when neither is set.</summary>

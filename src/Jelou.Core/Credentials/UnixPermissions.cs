@@ -38,11 +38,17 @@ namespace Jelou.Credentials
         /// Creates a new file that is 0600 from the first instant, so no other user can open it between creation and
         /// a chmod and keep reading after the secret is written.
         /// </summary>
-        public static FileStream CreateNewPrivateFile(string path)
+        public static FileStream CreateNewPrivateFile(string path) => OpenPrivateFile(path, FileMode.CreateNew);
+
+        /// <summary>
+        /// Opens a file for writing with <see cref="FileShare.None"/> (on Unix, an exclusive <c>flock</c>), creating
+        /// it 0600 when <paramref name="mode"/> creates it.
+        /// </summary>
+        public static FileStream OpenPrivateFile(string path, FileMode mode)
         {
             var api = Require();
             var options = Activator.CreateInstance(api.OptionsType)!;
-            api.OptionsType.GetProperty("Mode")!.SetValue(options, FileMode.CreateNew);
+            api.OptionsType.GetProperty("Mode")!.SetValue(options, mode);
             api.OptionsType.GetProperty("Access")!.SetValue(options, FileAccess.Write);
             api.OptionsType.GetProperty("Share")!.SetValue(options, FileShare.None);
             api.OptionsType.GetProperty("UnixCreateMode")!.SetValue(options, Enum.ToObject(api.ModeType, OwnerReadWrite));

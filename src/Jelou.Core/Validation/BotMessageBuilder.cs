@@ -210,7 +210,12 @@ namespace Jelou.Validation
             {
                 check.Add("userId", "is empty; every message needs the recipient (the phone number with country code, no '+').");
             }
+            else
+            {
+                f.UserId = check.Recipient("userId", f.UserId);
+            }
 
+            CheckTextFields(f, check);
             type = ResolveType(f, check);
             if (f.Payload is not null)
             {
@@ -329,17 +334,59 @@ namespace Jelou.Validation
             var userId = f.UserId;
             if (payload["userId"] is JsonValue embedded && embedded.TryGetValue(out string? embeddedUserId) && !string.IsNullOrWhiteSpace(embeddedUserId))
             {
-                if (userId is not null && !string.Equals(userId, embeddedUserId, StringComparison.Ordinal))
+                // Checked here, not with the other payload strings: it is the recipient, and may be a formatted phone.
+                var embeddedId = check.Recipient("payload.userId", embeddedUserId!.Trim());
+                if (userId is not null && !string.Equals(userId, embeddedId, StringComparison.Ordinal))
                 {
                     check.Add("payload.userId", $"is '{embeddedUserId}' but -UserId is '{userId}'; give the recipient once.");
                 }
 
-                userId ??= embeddedUserId!.Trim();
+                userId ??= embeddedId;
                 check.Remove("userId");
             }
 
             payload.Remove("userId");
             return check.Problems.Count == 0 ? new RawBotMessage(userId ?? string.Empty, payload) : null;
+        }
+
+        // Every string that would reach the customer, whatever the type: mis-decoded or invisible characters are never
+        // sent. The recipient is checked on its own (see Checker.Recipient), and so is the payload's.
+        private static void CheckTextFields(BotMessageFields f, Checker check)
+        {
+            check.Text("type", f.Type);
+            check.Text("text", f.Text);
+            check.Text("title", f.Title);
+            check.Text("header", f.Header);
+            check.Text("caption", f.Caption);
+            check.Text("mediaUrl", f.MediaUrl);
+            check.Text("fileName", f.FileName);
+            check.Text("buttonText", f.ButtonText);
+            check.Text("url", f.Url);
+            for (var i = 0; i < (f.QuickReplies?.Count ?? 0); i++)
+            {
+                check.Text($"quick_replies[{i}].title", f.QuickReplies![i]);
+            }
+
+            for (var i = 0; i < (f.Options?.Count ?? 0); i++)
+            {
+                var option = f.Options![i];
+                check.Text($"options[{i}].id", option?.Id);
+                check.Text($"options[{i}].title", option?.Title);
+                check.Text($"options[{i}].description", option?.Description);
+            }
+
+            for (var i = 0; i < (f.Contacts?.Count ?? 0); i++)
+            {
+                if (f.Contacts![i] is { } contact)
+                {
+                    check.Tree($"contacts[{i}]", System.Text.Json.JsonSerializer.SerializeToNode(contact, JelouJsonContext.Default.Contact));
+                }
+            }
+
+            if (f.Payload is not null)
+            {
+                check.Tree("payload", f.Payload, skip: "userId");
+            }
         }
 
         private static void CheckOptions(IReadOnlyList<ListOption>? options, Checker check)
@@ -479,11 +526,37 @@ namespace Jelou.Validation
             // Made on the first problem: a valid row, the usual case, needs no list.
             private List<ValidationProblem>? problems;
 
+            // The fix for a file read with the wrong encoding is said once per row, however many fields show it.
+            private bool encodingAdviceGiven;
+
             public IReadOnlyList<ValidationProblem> Problems => (IReadOnlyList<ValidationProblem>?)problems ?? Array.Empty<ValidationProblem>();
 
             public void Add(string field, string message) => (problems ??= new List<ValidationProblem>()).Add(new ValidationProblem(field, message));
 
             public void Remove(string field) => problems?.RemoveAll(p => p.Field == field);
+
+            public void Text(string field, string? value)
+            {
+                if (value is not null && InputHygiene.CheckText(value, ref encodingAdviceGiven) is { } problem)
+                {
+                    Add(field, problem);
+                }
+            }
+
+            public void Tree(string field, JsonNode? node, string? skip = null) =>
+                InputHygiene.CheckTree(node, field, Add, ref encodingAdviceGiven, skip);
+
+            /// <summary>The id to send: a formatted phone number as its digits, any other id as given.</summary>
+            public string Recipient(string field, string id)
+            {
+                if (InputHygiene.CheckId(id, phone: true, out var normalized, ref encodingAdviceGiven) is { } problem)
+                {
+                    Add(field, problem);
+                    return id;
+                }
+
+                return normalized;
+            }
 
             public void Required(string field, string? value, int maxLength)
             {

@@ -25,9 +25,15 @@ namespace Jelou.Validation
         public static bool TryBuild(string? senderId, IReadOnlyList<RoomMessageFields> messages, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out RoomMessageRequest? request, out IReadOnlyList<ValidationProblem> problems)
         {
             var found = new List<ValidationProblem>();
+            var adviceGiven = false;
             if (string.IsNullOrWhiteSpace(senderId))
             {
                 found.Add(new ValidationProblem("senderId", "is empty; a room message needs the sender (Bot.id, Bot.socketId, Operator.id or a uuid)."));
+            }
+            else if (InputHygiene.CheckId(senderId!.Trim(), phone: false, out _, ref adviceGiven) is { } senderProblem)
+            {
+                // A sender is a bot, operator or uuid, never a phone number, so only the rules for every id apply.
+                found.Add(new ValidationProblem("senderId", senderProblem));
             }
 
             if (messages is null || messages.Count == 0)
@@ -40,6 +46,9 @@ namespace Jelou.Validation
             {
                 var m = messages![i];
                 var field = $"messages[{i}]";
+                Text(field + ".type", m.Type);
+                Text(field + ".text", m.Text);
+                Text(field + ".mediaUrl", m.MediaUrl);
                 var text = string.IsNullOrWhiteSpace(m.Text) ? null : m.Text;
                 var url = string.IsNullOrWhiteSpace(m.MediaUrl) ? null : m.MediaUrl!.Trim();
                 var type = string.IsNullOrWhiteSpace(m.Type) ? Infer(url, text) : Canonical(m.Type!.Trim());
@@ -76,6 +85,14 @@ namespace Jelou.Validation
             }
 
             problems = found;
+
+            void Text(string name, string? value)
+            {
+                if (value is not null && InputHygiene.CheckText(value, ref adviceGiven) is { } problem)
+                {
+                    found.Add(new ValidationProblem(name, problem));
+                }
+            }
             request = found.Count == 0 ? new RoomMessageRequest(senderId!.Trim(), built) : null;
             return request is not null;
         }

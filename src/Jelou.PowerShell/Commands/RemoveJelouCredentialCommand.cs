@@ -6,14 +6,20 @@ namespace Jelou.PowerShell.Commands
     /// <summary>
     /// <para type="synopsis">Removes a Jelou credential profile from this session and from its persisted store.</para>
     /// </summary>
-    [Cmdlet(VerbsCommon.Remove, "JelouCredential", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
+    /// <remarks>
+    /// Without -Name it removes "default", as Set- and Get-JelouCredential use "default" when no name is given.
+    /// ConfirmImpact is High because a removed secret cannot be read back: it asks by default, and a script passes
+    /// -Confirm:$false.
+    /// </remarks>
+    [Cmdlet(VerbsCommon.Remove, "JelouCredential", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High)]
     public sealed class RemoveJelouCredentialCommand : PSCmdlet
     {
-        /// <summary>The profile to remove.</summary>
-        [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
+        /// <summary>The profiles to remove; "default" when omitted.</summary>
+        [Parameter(Position = 0, ValueFromPipelineByPropertyName = true)]
         [Alias("Profile", "CredentialName")]
         [ArgumentCompleter(typeof(ProfileNameCompleter))]
-        public string[] Name { get; set; } = Array.Empty<string>();
+        [ValidateNotNullOrEmpty]
+        public string[] Name { get; set; } = { CredentialProfile.DefaultName };
 
         /// <summary>Only from this scope; both when omitted.</summary>
         [Parameter]

@@ -179,6 +179,12 @@ namespace Jelou.PowerShell.Commands
                 return;
             }
 
+            if (result.UserId is { Length: > 0 } written && !string.Equals(written, message.UserId, StringComparison.Ordinal))
+            {
+                // The only change the core makes to a recipient: a phone number written with formatting becomes its digits.
+                WriteVerbose($"Row {result.Position}: userId '{written}' is a phone number written with formatting; sending to {message.UserId}.");
+            }
+
             result.UserId = message.UserId;
             var botId = result.BotId!;
             var target = $"{message.UserId} via bot {botId}";

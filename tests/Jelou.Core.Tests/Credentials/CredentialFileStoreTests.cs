@@ -161,7 +161,7 @@ public sealed class CredentialFileStoreTests : IDisposable
 
         Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(temp.FilePath));
         Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute, File.GetUnixFileMode(temp.StoreDirectory));
-        Assert.Equal(new[] { CredentialFileStore.FileName }, Directory.GetFiles(temp.StoreDirectory).Select(Path.GetFileName));
+        Assert.Equal(new[] { CredentialFileStore.FileName }, Directory.GetFiles(temp.StoreDirectory).Select(Path.GetFileName).Where(n => n != CredentialFileStore.LockFileName));
     }
 
     [Fact]
@@ -309,7 +309,7 @@ public sealed class CredentialFileStoreTests : IDisposable
         }
 
         Assert.Equal(before, File.ReadAllBytes(temp.FilePath));
-        Assert.Equal(new[] { CredentialFileStore.FileName }, Directory.GetFiles(temp.StoreDirectory).Select(Path.GetFileName));
+        Assert.Equal(new[] { CredentialFileStore.FileName }, Directory.GetFiles(temp.StoreDirectory).Select(Path.GetFileName).Where(n => n != CredentialFileStore.LockFileName));
     }
 
     [Fact]
