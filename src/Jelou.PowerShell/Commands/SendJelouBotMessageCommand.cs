@@ -182,7 +182,7 @@ namespace Jelou.PowerShell.Commands
             if (result.UserId is { Length: > 0 } written && !string.Equals(written, message.UserId, StringComparison.Ordinal))
             {
                 // The only change the core makes to a recipient: a phone number written with formatting becomes its digits.
-                WriteVerbose($"Row {result.Position}: userId '{written}' is a phone number written with formatting; sending to {message.UserId}.");
+                WriteVerbose($"Row {result.Row}: userId '{written}' is a phone number written with formatting; sending to {message.UserId}.");
             }
 
             result.UserId = message.UserId;
