@@ -254,6 +254,29 @@ Describe 'Output a person reads' {
             }
         }
 
+        It 'piped back into Set-JelouCredential, a profile keeps following its fallback and keeps its own base URI' {
+            $newSecret = ConvertTo-SecureString 'out-secret-2' -AsPlainText -Force
+            Get-JelouCredential -Name 'out-*' | Set-JelouCredential -ClientSecret $newSecret -Scope Process
+            try {
+                $env:JELOU_BASE_URI = 'https://env.example.com/'
+                (Get-JelouCredential -Name 'out-prod').BaseUri | Should -Be 'https://env.example.com/' -Because 'the listing showed production only as the fallback; it must not be stored as the profile''s own'
+                (Get-JelouCredential -Name 'out-sandbox').BaseUri | Should -Be 'https://sandbox.example.com/'
+            }
+            finally {
+                Remove-Item -LiteralPath 'Env:JELOU_BASE_URI' -ErrorAction SilentlyContinue
+            }
+
+            Set-JelouCredential -Name 'out-prod' -ClientId 'client-prod' -ClientSecret $newSecret -BaseUri 'https://api.jelou.ai/' -Scope Process
+            $env:JELOU_BASE_URI = 'https://env.example.com/'
+            try {
+                (Get-JelouCredential -Name 'out-prod').BaseUri | Should -Be 'https://api.jelou.ai/' -Because '-BaseUri on the command line is stored even when it equals the fallback'
+            }
+            finally {
+                Remove-Item -LiteralPath 'Env:JELOU_BASE_URI' -ErrorAction SilentlyContinue
+                Set-JelouCredential -Name 'out-prod' -ClientId 'client-prod' -ClientSecret $secret -Scope Process
+            }
+        }
+
         It 'fits 80 columns with the name, client id and base URI readable' {
             $lines = Get-Lines (Get-JelouCredential -Name 'out-*' | Out-String -Width 80)
             $lines[0] | Should -Match '^Name\s+.*\bBaseUri\b'

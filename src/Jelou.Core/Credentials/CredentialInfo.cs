@@ -42,7 +42,7 @@ namespace Jelou.Credentials
 
         // The order CredentialResolver follows for a profile without a base URI. A JELOU_BASE_URI that cannot be used
         // is passed over here rather than failing a listing: the send that reads it stops with what is wrong with it.
-        private static Uri FallbackBaseUri()
+        internal static Uri FallbackBaseUri()
         {
             var fromVariable = Environment.GetEnvironmentVariable(CredentialResolver.BaseUriVariable);
             if (string.IsNullOrWhiteSpace(fromVariable))

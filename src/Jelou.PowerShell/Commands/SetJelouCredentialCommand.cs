@@ -58,9 +58,21 @@ namespace Jelou.PowerShell.Commands
         [Parameter]
         public SwitchParameter PassThru { get; set; }
 
+        private bool _baseUriOnCommandLine;
+
+        /// <summary>Notes which parameters the command line gave, before any are bound from the pipeline.</summary>
+        protected override void BeginProcessing() => _baseUriOnCommandLine = MyInvocation.BoundParameters.ContainsKey(nameof(BaseUri));
+
         /// <summary>Stores the credential.</summary>
         protected override void ProcessRecord()
         {
+            // Get-JelouCredential shows where a profile without a base URI of its own goes (JELOU_BASE_URI or
+            // production). Piping that listing back in must not pin the profile to what was only its fallback.
+            if (!_baseUriOnCommandLine && BaseUri is not null && BaseUri == CredentialInfo.FallbackBaseUri())
+            {
+                BaseUri = null;
+            }
+
             JelouCredential credential;
             PSCredential asPsCredential;
             try
