@@ -34,12 +34,19 @@ public sealed class ContactShorthandTests
     }
 
     [Fact]
-    public void A_phone_entry_without_wa_id_gets_one_and_a_given_wa_id_is_kept()
+    public void A_phone_written_as_a_hashtable_is_sent_as_written()
     {
         var contact = Read("""{"phones":[{"phone":"+593999000001","type":"CELL"},{"phone":"+593999000002","wa_id":"593000"}]}""");
-        Assert.Equal("593999000001", contact.Phones![0].WaId);
+        Assert.Null(contact.Phones![0].WaId);
         Assert.Equal("CELL", contact.Phones[0].Type);
         Assert.Equal("593000", contact.Phones[1].WaId);
+    }
+
+    [Fact]
+    public void A_local_number_gets_no_plus_so_the_E164_rule_reports_it()
+    {
+        var entry = Assert.Single(Read("""{"phones":"0999000001"}""").Phones!);
+        Assert.Equal("0999000001", entry.Phone);
     }
 
     [Fact]
