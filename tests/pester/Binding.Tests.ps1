@@ -100,6 +100,17 @@ Describe 'Binding and re-sending' {
             @((Get-FakeLedger $fake).entries).Count | Should -Be 0
         }
 
+        It 'refuses a script block inside a list given to <Parameter>, which PowerShell would send as source text' -ForEach @(
+            @{ Parameter = '-QuickReply'; Command = 'Send-JelouBotMessage'; Arguments = @{ BotId = 'bot1'; UserId = '593990017001'; Text = 'x'; QuickReply = @('Sí', { $_.nombre }) } }
+            @{ Parameter = '-Text'; Command = 'Send-JelouBotMessage'; Arguments = @{ BotId = 'bot1'; UserId = '593990017001'; Text = @('Hola', { $_.nombre }) } }
+            @{ Parameter = '-Text'; Command = 'Send-JelouRoomMessage'; Arguments = @{ RoomId = 'G:bot1:r1'; SenderId = 'bot1'; Text = @('Hola', { $_.nombre }) } }
+        ) {
+            Reset-FakeJelouApi $fake
+            # A parameter that cannot bind is a terminating error of the whole command, before any row is read.
+            { $rows | & $Command @Arguments @conn -ErrorAction SilentlyContinue } | Should -Throw -ExpectedMessage "*$($Parameter.TrimStart('-'))*source text*"
+            @((Get-FakeLedger $fake).entries).Count | Should -Be 0
+        }
+
         It 'skips the row whose script block fails, saying which parameter it was' {
             Reset-FakeJelouApi $fake
             $results = @($rows | Send-JelouBotMessage -BotId bot1 -UserId { $_.telefono } -Text 'x' -Option { if ($_.nombre -like 'José*') { throw 'sin opciones' } 'Sí' } @conn -ErrorAction SilentlyContinue)
@@ -170,7 +181,7 @@ Describe 'Binding and re-sending' {
             $sent.Status | Should -Be 'Sent'
             $body = (Get-Bodies)[0].Body
             $body.type | Should -Be 'location'
-            $body.latitude | Should -Be -2.1894
+            $body.coordinates.lat | Should -Be -2.1894
         }
 
         It 'resends a room result with <Case> exactly, with the same message ids' -ForEach @(
