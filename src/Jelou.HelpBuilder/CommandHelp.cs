@@ -30,9 +30,9 @@ namespace Jelou.HelpBuilder
 
         public List<LinkHelp> RelatedLinks { get; } = new();
 
-        /// <summary>The parameters of a set, positional ones first by position, then the others as documented.</summary>
+        /// <summary>The parameters a syntax line shows for a set (hidden ones left out), positional ones first by position, then the others as documented.</summary>
         public IEnumerable<ParameterHelp> InSet(string set) => Parameters
-            .Where(p => p.IsInSet(set))
+            .Where(p => p.IsInSet(set) && !p.DontShow)
             .OrderBy(p => p.Position ?? int.MaxValue)
             .ThenBy(p => p.IsCommonRiskParameter ? 1 : 0);
     }
@@ -67,6 +67,12 @@ namespace Jelou.HelpBuilder
         public string PipelineInput { get; set; } = "False";
 
         public bool Globbing { get; set; }
+
+        /// <summary>
+        /// A DontShow parameter, such as the pipeline's InputObject: described, so Get-Help -Parameter answers, but
+        /// left out of the syntax as PowerShell leaves it out of tab completion.
+        /// </summary>
+        public bool DontShow { get; set; }
 
         public bool IsSwitch => string.Equals(Type, "SwitchParameter", StringComparison.OrdinalIgnoreCase);
 

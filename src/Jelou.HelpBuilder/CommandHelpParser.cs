@@ -342,8 +342,11 @@ namespace Jelou.HelpBuilder
                     case "accept wildcard characters":
                         parameter.Globbing = Boolean(path, lineNumber, parameter, key, value, errors);
                         break;
+                    case "dontshow":
+                        parameter.DontShow = Boolean(path, lineNumber, parameter, key, value, errors);
+                        break;
                     default:
-                        errors.Add(path, lineNumber, $"-{parameter.Name}: unknown key '{key}'; use Type, Parameter Sets, Aliases, Accepted values, Required, Position, Default value, Accept pipeline input, Accept wildcard characters.");
+                        errors.Add(path, lineNumber, $"-{parameter.Name}: unknown key '{key}'; use Type, Parameter Sets, Aliases, Accepted values, Required, Position, Default value, Accept pipeline input, Accept wildcard characters, DontShow.");
                         break;
                 }
             }
@@ -431,7 +434,7 @@ namespace Jelou.HelpBuilder
                 }
 
                 var listed = SyntaxParameterPattern.Matches(text).Select(m => m.Groups[1].Value).ToHashSet(StringComparer.OrdinalIgnoreCase);
-                var documented = help.Parameters.Where(p => p.IsInSet(set)).Select(p => p.Name).ToHashSet(StringComparer.OrdinalIgnoreCase);
+                var documented = help.InSet(set).Select(p => p.Name).ToHashSet(StringComparer.OrdinalIgnoreCase);
                 foreach (var extra in listed.Except(documented, StringComparer.OrdinalIgnoreCase))
                 {
                     errors.Add(path, code.Line, $"the syntax of '{set}' lists -{extra}, but ## PARAMETERS does not put -{extra} in that set.");

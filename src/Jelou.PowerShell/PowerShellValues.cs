@@ -31,11 +31,22 @@ namespace Jelou.PowerShell
             return pso.BaseObject;
         }
 
-        public static JsonNode? ToJsonNode(object? value) => JsonPayload.FromObject(value, v => Unwrap(v));
+        /// <summary>A JSON node; script blocks anywhere inside the value run for <paramref name="row"/> first.</summary>
+        public static JsonNode? ToJsonNode(object? value, PSObject? row, string where) =>
+            JsonPayload.FromObject(value, v => Unwrap(RowScript.Evaluate(v, row, where)));
 
         /// <summary>A raw payload: a hashtable, an object, or a JSON string (as a CSV column would carry it).</summary>
-        public static JsonObject? ToPayload(object? value)
+        public static JsonObject? ToPayload(object? value, PSObject? row)
         {
+            if ((value is PSObject wrapped ? wrapped.BaseObject : value) is ScriptBlock)
+            {
+                value = RowScript.Evaluate(value, row, "-Payload");
+                if (value is object[] many)
+                {
+                    throw new ArgumentException($"-Payload: its script block output {many.Length} objects for this row; it must output one hashtable, object or JSON string.");
+                }
+            }
+
             value = Unwrap(value);
             if (value is null || (value is string blank && string.IsNullOrWhiteSpace(blank)))
             {
@@ -54,12 +65,13 @@ namespace Jelou.PowerShell
                 }
             }
 
-            return ToJsonNode(value) as JsonObject ?? throw new ArgumentException("-Payload must be a hashtable or an object, not a " + value.GetType().Name + ".");
+            return ToJsonNode(value, row, "-Payload") as JsonObject ?? throw new ArgumentException("-Payload must be a hashtable or an object, not a " + value.GetType().Name + ".");
         }
 
         /// <summary>Options: strings are titles; hashtables or objects carry id, title and description.</summary>
-        public static IReadOnlyList<ListOption>? ToOptions(object[]? values)
+        public static IReadOnlyList<ListOption>? ToOptions(object[]? values, PSObject? row)
         {
+            values = RowScript.Expand(values, row, "-Option");
             if (values is null || values.Length == 0)
             {
                 return null;
@@ -68,6 +80,7 @@ namespace Jelou.PowerShell
             var options = new List<ListOption>(values.Length);
             for (var i = 0; i < values.Length; i++)
             {
+                var where = $"-Option[{i}]";
                 var value = Unwrap(values[i]);
                 if (value is IDictionary dictionary)
                 {
@@ -76,23 +89,26 @@ namespace Jelou.PowerShell
                     {
                         if (!string.Equals(key, "id", StringComparison.OrdinalIgnoreCase) && !string.Equals(key, "title", StringComparison.OrdinalIgnoreCase) && !string.Equals(key, "description", StringComparison.OrdinalIgnoreCase))
                         {
-                            throw new ArgumentException($"-Option[{i}] has the key '{key}'; an option takes only id, title and description.");
+                            throw new ArgumentException($"{where} has the key '{key}'; an option takes only id, title and description.");
                         }
                     }
 
-                    options.Add(new ListOption(Text(map["title"]) ?? string.Empty) { Id = Text(map["id"]), Description = Text(map["description"]) });
+                    string? Field(string key) => Text(RowScript.Evaluate(map[key], row, $"{where}.{key}"), $"{where}.{key}");
+                    options.Add(new ListOption(Field("title") ?? string.Empty) { Id = Field("id"), Description = Field("description") });
                 }
                 else
                 {
-                    options.Add(new ListOption(Text(value) ?? string.Empty));
+                    options.Add(new ListOption(Text(value, where) ?? string.Empty));
                 }
             }
 
             return options;
         }
 
-        public static IReadOnlyList<Contact>? ToContacts(object[]? values)
+        /// <summary>Contact cards: hashtables, objects or JSON strings, in the API's shape or the short one.</summary>
+        public static IReadOnlyList<Contact>? ToContacts(object[]? values, PSObject? row)
         {
+            values = RowScript.Expand(values, row, "-Contact");
             if (values is null || values.Length == 0)
             {
                 return null;
@@ -101,18 +117,38 @@ namespace Jelou.PowerShell
             var contacts = new List<Contact>(values.Length);
             for (var i = 0; i < values.Length; i++)
             {
+                var where = $"-Contact[{i}]";
                 var value = Unwrap(values[i]);
-                var node = value is string json ? JsonNode.Parse(json) : ToJsonNode(value);
-                contacts.Add(JsonPayload.ToContact(node, $"-Contact[{i}]"));
+                JsonNode? node;
+                if (value is string json)
+                {
+                    try
+                    {
+                        node = JsonNode.Parse(json);
+                    }
+                    catch (System.Text.Json.JsonException ex)
+                    {
+                        throw new ArgumentException($"{where} is text but not a contact card in JSON; give a hashtable such as @{{ name = 'Ana Pérez'; phones = '+593987654321' }}, or JSON such as {{\"name\":\"Ana Pérez\",\"phones\":\"+593987654321\"}}.", ex);
+                    }
+                }
+                else
+                {
+                    node = ToJsonNode(value, row, where);
+                }
+
+                contacts.Add(JsonPayload.ToContact(node, where));
             }
 
             return contacts;
         }
 
-        private static string? Text(object? value) => Unwrap(value) switch
+        /// <summary>One text value: a string, or a number or other scalar written invariantly; a list is refused.</summary>
+        public static string? Text(object? value, string where) => Unwrap(value) switch
         {
             null => null,
             string s => s,
+            IEnumerable => throw new ArgumentException($"{where} must be one text, not a list or a hashtable."),
+            ScriptBlock => throw new ArgumentException($"{where} is a script block inside a script block's output; output the value itself."),
             var other => Convert.ToString(other, System.Globalization.CultureInfo.InvariantCulture),
         };
     }

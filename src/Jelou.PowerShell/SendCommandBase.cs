@@ -30,7 +30,7 @@ namespace Jelou.PowerShell
 
         /// <summary>The expected number of rows, for a percentage and time remaining in the progress bar.</summary>
         [Parameter]
-        [ValidateRange(1, long.MaxValue)]
+        [ValidateRange(0, long.MaxValue)]
         public long TotalCount { get; set; }
 
         /// <summary>Retries of a message that was certainly not delivered (429, 503, connection refused). Default 3.</summary>

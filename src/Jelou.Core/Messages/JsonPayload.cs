@@ -19,25 +19,13 @@ namespace Jelou.Messages
         /// <exception cref="ArgumentException">A value has no JSON form; the message names its path.</exception>
         public static JsonNode? FromObject(object? value, Func<object, object?>? unwrap = null) => Convert(value, unwrap, "$", 0);
 
-        /// <summary>Reads a contact card from JSON; unknown fields are refused so a misspelt key is not silently dropped.</summary>
-        /// <exception cref="ArgumentException">The node is not a valid contact card.</exception>
-        public static Contact ToContact(JsonNode? node, string path)
-        {
-            if (node is not JsonObject)
-            {
-                throw new ArgumentException($"{path} must be a hashtable or object with name, phones, emails or addresses.");
-            }
-
-            try
-            {
-                return System.Text.Json.JsonSerializer.Deserialize(node, JelouJsonContext.Default.Contact)
-                    ?? throw new ArgumentException($"{path} is empty.");
-            }
-            catch (System.Text.Json.JsonException ex)
-            {
-                throw new ArgumentException($"{path} is not a valid contact card: {ex.Message}", ex);
-            }
-        }
+        /// <summary>
+        /// Reads a contact card. Besides the API's own shape it takes the short forms a user writes first: a string
+        /// for a name, a phone or an e-mail, and one entry where the API wants a list. A plain phone also gives the
+        /// card its <c>wa_id</c>. Unknown keys are refused, so a misspelt key is never silently dropped.
+        /// </summary>
+        /// <exception cref="ArgumentException">The node is not a contact card; the message says which shape is wanted, with an example.</exception>
+        public static Contact ToContact(JsonNode? node, string path) => ContactReader.Read(node, path);
 
         private static JsonNode? Convert(object? value, Func<object, object?>? unwrap, string path, int depth)
         {

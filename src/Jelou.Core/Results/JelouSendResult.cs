@@ -49,7 +49,10 @@ namespace Jelou.Results
         /// <summary>When the outcome was known.</summary>
         public DateTimeOffset Timestamp { get; set; }
 
-        /// <summary>The input row as it came down the pipeline.</summary>
+        /// <summary>
+        /// The input row as it came down the pipeline; null when the message was given by parameters. A resent result
+        /// keeps the row of the first send.
+        /// </summary>
         public object? InputObject { get; set; }
     }
 
@@ -70,6 +73,12 @@ namespace Jelou.Results
 
         /// <summary>The file name sent.</summary>
         public string? FileName { get; set; }
+
+        /// <summary>
+        /// Every field the message was made from, after script blocks ran: piping this result back into
+        /// Send-JelouBotMessage sends exactly the same message again. Null when the row could not be read at all.
+        /// </summary>
+        public Messages.BotMessageFields? Content { get; set; }
     }
 
     /// <summary>The outcome of one Send-JelouRoomMessage request.</summary>
@@ -86,5 +95,11 @@ namespace Jelou.Results
 
         /// <summary>The ids of the messages, in order.</summary>
         public IReadOnlyList<string>? MessageIds { get; set; }
+
+        /// <summary>
+        /// The messages as they were read, with the ids they were sent with: piping this result back into
+        /// Send-JelouRoomMessage sends the same request again. Null when the row could not be read at all.
+        /// </summary>
+        public IReadOnlyList<Validation.RoomMessageFields>? Content { get; set; }
     }
 }

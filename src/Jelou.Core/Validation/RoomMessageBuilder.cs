@@ -16,6 +16,9 @@ namespace Jelou.Validation
 
         /// <summary>Message uuid; generated when null.</summary>
         public Guid? Id { get; set; }
+
+        /// <summary>The type and the text or URL, such as <c>IMAGE https://example.com/menu.png</c>, for a report or a log.</summary>
+        public override string ToString() => string.Join(" ", new[] { Type, MediaUrl, Text is null ? null : "'" + Text + "'" }.Where(p => !string.IsNullOrEmpty(p)));
     }
 
     /// <summary>Validates and builds room requests.</summary>

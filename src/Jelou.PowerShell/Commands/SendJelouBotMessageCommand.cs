@@ -23,6 +23,7 @@ namespace Jelou.PowerShell.Commands
         [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
         [Alias("bot_id", "Bot")]
         [AllowEmptyString]
+        [NoScriptBlockText]
         public string BotId { get; set; } = string.Empty;
 
         /// <summary>The recipient: the phone number with country code and no '+', such as 593999999999.</summary>
@@ -30,6 +31,7 @@ namespace Jelou.PowerShell.Commands
         [Alias("user_id", "User", "Phone", "phone_number", "PhoneNumber", "To", "Recipient", "Telefono", "Celular", "Numero")]
         [AllowEmptyString]
         [AllowNull]
+        [NoScriptBlockText]
         public string? UserId { get; set; }
 
         /// <summary>The message text, or the caption of an image, video or file.</summary>
@@ -37,6 +39,7 @@ namespace Jelou.PowerShell.Commands
         [Alias("Message", "Body", "Mensaje", "Texto")]
         [AllowEmptyString]
         [AllowNull]
+        [NoScriptBlockText]
         public string? Text { get; set; }
 
         /// <summary>The message type; inferred when omitted.</summary>
@@ -45,6 +48,7 @@ namespace Jelou.PowerShell.Commands
         [ArgumentCompleter(typeof(MessageTypeCompleter))]
         [AllowEmptyString]
         [AllowNull]
+        [NoScriptBlockText]
         public string? Type { get; set; }
 
         /// <summary>The public HTTPS URL of an image, audio, video, file or sticker.</summary>
@@ -52,6 +56,7 @@ namespace Jelou.PowerShell.Commands
         [Alias("media_url", "Media", "MediaLink", "image_url", "file_url", "Attachment")]
         [AllowEmptyString]
         [AllowNull]
+        [NoScriptBlockText]
         public string? MediaUrl { get; set; }
 
         /// <summary>The file name the recipient sees for a file.</summary>
@@ -59,18 +64,21 @@ namespace Jelou.PowerShell.Commands
         [Alias("file_name")]
         [AllowEmptyString]
         [AllowNull]
+        [NoScriptBlockText]
         public string? FileName { get; set; }
 
         /// <summary>The title of an options list or quick replies, or the header of a URL button.</summary>
         [Parameter(ValueFromPipelineByPropertyName = true)]
         [AllowEmptyString]
         [AllowNull]
+        [NoScriptBlockText]
         public string? Title { get; set; }
 
         /// <summary>The header of a call button.</summary>
         [Parameter(ValueFromPipelineByPropertyName = true)]
         [AllowEmptyString]
         [AllowNull]
+        [NoScriptBlockText]
         public string? Header { get; set; }
 
         /// <summary>The footer of a URL button, or a media caption.</summary>
@@ -78,6 +86,7 @@ namespace Jelou.PowerShell.Commands
         [Alias("Footer")]
         [AllowEmptyString]
         [AllowNull]
+        [NoScriptBlockText]
         public string? Caption { get; set; }
 
         /// <summary>Latitude of a location, in decimal degrees.</summary>
@@ -85,6 +94,7 @@ namespace Jelou.PowerShell.Commands
         [Alias("Lat")]
         [AllowEmptyString]
         [AllowNull]
+        [NoScriptBlockText]
         public string? Latitude { get; set; }
 
         /// <summary>Longitude of a location, in decimal degrees.</summary>
@@ -92,12 +102,14 @@ namespace Jelou.PowerShell.Commands
         [Alias("Long", "Lng", "Lon")]
         [AllowEmptyString]
         [AllowNull]
+        [NoScriptBlockText]
         public string? Longitude { get; set; }
 
         /// <summary>Reply button titles (1 to 3).</summary>
         [Parameter(ValueFromPipelineByPropertyName = true)]
         [Alias("quick_replies", "QuickReplies")]
         [AllowNull]
+        [NoScriptBlockText]
         public string[]? QuickReply { get; set; }
 
         /// <summary>Options of a list (1 to 10): titles, or hashtables with id, title and description.</summary>
@@ -111,6 +123,7 @@ namespace Jelou.PowerShell.Commands
         [Alias("button_text", "display_text", "DisplayText")]
         [AllowEmptyString]
         [AllowNull]
+        [NoScriptBlockText]
         public string? ButtonText { get; set; }
 
         /// <summary>The target of a URL button.</summary>
@@ -118,6 +131,7 @@ namespace Jelou.PowerShell.Commands
         [Alias("Link", "button_url")]
         [AllowEmptyString]
         [AllowNull]
+        [NoScriptBlockText]
         public string? Url { get; set; }
 
         /// <summary>Contact cards: hashtables with name, phones, emails and addresses.</summary>
@@ -131,17 +145,29 @@ namespace Jelou.PowerShell.Commands
         [AllowNull]
         public object? Payload { get; set; }
 
-        /// <summary>The pipeline row itself, kept so each result and error carries it.</summary>
+        /// <summary>The pipeline row itself, kept so each result and error carries it; a result of this cmdlet is resent.</summary>
         [Parameter(ValueFromPipeline = true, DontShow = true)]
         public PSObject? InputObject { get; set; }
+
+        private HashSet<string> givenOnCommandLine = new(StringComparer.OrdinalIgnoreCase);
 
         private protected override string Activity => "Sending Jelou bot messages";
 
         private protected override Func<JelouApiException, bool> IsBatchFatal => e => e.IsAccountLevel;
 
+        /// <summary>Notes which parameters the command line gives, before any row binds.</summary>
+        protected override void BeginProcessing()
+        {
+            base.BeginProcessing();
+            givenOnCommandLine = new HashSet<string>(MyInvocation.BoundParameters.Keys, StringComparer.OrdinalIgnoreCase);
+        }
+
         /// <summary>Validates the row, asks ShouldProcess and queues it.</summary>
         protected override void ProcessRecord()
         {
+            // A result of this cmdlet piped back in. Its columns that bind by name (Type, Text, ...) cannot carry
+            // quick replies or a location, so the message comes from its Content; the original row stays with it.
+            var previous = InputObject?.BaseObject as JelouBotMessageResult;
             var result = new JelouBotMessageResult
             {
                 Row = NextPosition(),
@@ -150,15 +176,27 @@ namespace Jelou.PowerShell.Commands
                 Text = Text,
                 MediaUrl = MediaUrl,
                 FileName = FileName,
-                InputObject = InputObject,
+                InputObject = previous is null ? InputObject : previous.InputObject,
             };
 
             BotMessage message;
             try
             {
+                if (DictionaryRow.UnboundKeys(InputObject, MyInvocation.MyCommand, givenOnCommandLine) is { Count: > 0 } keys)
+                {
+                    throw new JelouValidationException(DictionaryRow.Problem(InputObject!, keys, "Send-JelouBotMessage", "@{ userId = '593987654321'; text = 'Hola' }"));
+                }
+
+                var fields = previous?.Content is { } sent ? Resend(sent) : ReadFields();
+                result.Content = fields;
+                result.UserId = fields.UserId?.Trim();
+                result.Text = fields.Text;
+                result.MediaUrl = fields.MediaUrl;
+                result.FileName = fields.FileName;
+
                 // One pass resolves the type and validates: the type is wanted in the report even for a bad row,
                 // and the bot id problem joins the row's other problems.
-                var valid = BotMessageBuilder.TryBuild(ReadFields(), out var built, out var problems, out var type);
+                var valid = BotMessageBuilder.TryBuild(fields, out var built, out var problems, out var type);
                 result.Type = type;
                 if (string.IsNullOrWhiteSpace(BotId))
                 {
@@ -188,7 +226,7 @@ namespace Jelou.PowerShell.Commands
             result.UserId = message.UserId;
             var botId = result.BotId!;
             var target = $"{message.UserId} via bot {botId}";
-            var action = $"Send {result.Type} message" + (string.IsNullOrEmpty(Text) ? string.Empty : $" '{Preview(Text)}'");
+            var action = $"Send {result.Type} message" + (string.IsNullOrEmpty(result.Text) ? string.Empty : $" '{Preview(result.Text)}'");
             if (!ShouldSend(result, target, action))
             {
                 return;
@@ -227,11 +265,38 @@ namespace Jelou.PowerShell.Commands
             Latitude = Coordinate("latitude", Latitude),
             Longitude = Coordinate("longitude", Longitude),
             QuickReplies = QuickReply?.Where(q => !string.IsNullOrWhiteSpace(q)).ToList(),
-            Options = PowerShellValues.ToOptions(Option),
+            Options = PowerShellValues.ToOptions(Option, InputObject),
             ButtonText = ButtonText,
             Url = Url,
-            Contacts = PowerShellValues.ToContacts(Contact),
-            Payload = PowerShellValues.ToPayload(Payload),
+            Contacts = PowerShellValues.ToContacts(Contact, InputObject),
+            Payload = PowerShellValues.ToPayload(Payload, InputObject),
         };
+
+        // The fields of a result being resent: the ones it was sent with, except what the command line gives.
+        // Values bound by name from the result itself are left out: they are a summary of the same message.
+        private BotMessageFields Resend(BotMessageFields sent)
+        {
+            var given = ReadFields();
+            T Pick<T>(string parameter, T mine, T theirs) => givenOnCommandLine.Contains(parameter) ? mine : theirs;
+            return new BotMessageFields
+            {
+                UserId = Pick(nameof(UserId), given.UserId, sent.UserId),
+                Type = Pick(nameof(Type), given.Type, sent.Type),
+                Text = Pick(nameof(Text), given.Text, sent.Text),
+                Title = Pick(nameof(Title), given.Title, sent.Title),
+                Header = Pick(nameof(Header), given.Header, sent.Header),
+                Caption = Pick(nameof(Caption), given.Caption, sent.Caption),
+                MediaUrl = Pick(nameof(MediaUrl), given.MediaUrl, sent.MediaUrl),
+                FileName = Pick(nameof(FileName), given.FileName, sent.FileName),
+                Latitude = Pick(nameof(Latitude), given.Latitude, sent.Latitude),
+                Longitude = Pick(nameof(Longitude), given.Longitude, sent.Longitude),
+                QuickReplies = Pick(nameof(QuickReply), given.QuickReplies, sent.QuickReplies),
+                Options = Pick(nameof(Option), given.Options, sent.Options),
+                ButtonText = Pick(nameof(ButtonText), given.ButtonText, sent.ButtonText),
+                Url = Pick(nameof(Url), given.Url, sent.Url),
+                Contacts = Pick(nameof(Contact), given.Contacts, sent.Contacts),
+                Payload = Pick(nameof(Payload), given.Payload, sent.Payload),
+            };
+        }
     }
 }

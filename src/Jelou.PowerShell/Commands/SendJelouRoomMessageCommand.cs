@@ -22,12 +22,14 @@ namespace Jelou.PowerShell.Commands
         [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
         [Alias("room_id", "Room")]
         [AllowEmptyString]
+        [NoScriptBlockText]
         public string RoomId { get; set; } = string.Empty;
 
         /// <summary>The sender: Bot.id, Bot.socketId, Operator.id or a uuid.</summary>
         [Parameter(Mandatory = true, Position = 1, ValueFromPipelineByPropertyName = true)]
         [Alias("sender_id", "Sender", "From")]
         [AllowEmptyString]
+        [NoScriptBlockText]
         public string SenderId { get; set; } = string.Empty;
 
         /// <summary>Text messages; each string is one message, all sent in one request.</summary>
@@ -35,6 +37,7 @@ namespace Jelou.PowerShell.Commands
         [Alias("Message", "Body", "Mensaje", "Texto")]
         [AllowEmptyString]
         [AllowNull]
+        [NoScriptBlockText]
         public string[]? Text { get; set; }
 
         /// <summary>TEXT, IMAGE, VIDEO or DOCUMENT; inferred when omitted.</summary>
@@ -43,6 +46,7 @@ namespace Jelou.PowerShell.Commands
         [ArgumentCompleter(typeof(MessageTypeCompleter))]
         [AllowEmptyString]
         [AllowNull]
+        [NoScriptBlockText]
         public string? Type { get; set; }
 
         /// <summary>Media URLs; each is one IMAGE, VIDEO or DOCUMENT message (captioned by -Text when there is one text).</summary>
@@ -50,6 +54,7 @@ namespace Jelou.PowerShell.Commands
         [Alias("media_url", "Media")]
         [AllowEmptyString]
         [AllowNull]
+        [NoScriptBlockText]
         public string[]? MediaUrl { get; set; }
 
         /// <summary>A uuid for the message; generated when omitted (only with a single message).</summary>
@@ -62,31 +67,52 @@ namespace Jelou.PowerShell.Commands
         [Parameter(Mandatory = true, ParameterSetName = MessageSet)]
         public object[] RoomMessage { get; set; } = Array.Empty<object>();
 
-        /// <summary>The pipeline row itself, kept so each result and error carries it.</summary>
+        /// <summary>The pipeline row itself, kept so each result and error carries it; a result of this cmdlet is resent.</summary>
         [Parameter(ValueFromPipeline = true, DontShow = true)]
         public PSObject? InputObject { get; set; }
+
+        private HashSet<string> givenOnCommandLine = new(StringComparer.OrdinalIgnoreCase);
 
         private protected override string Activity => "Sending Jelou room messages";
 
         // Room ids differ per row, so a missing room fails that row only; bad credentials fail them all.
         private protected override Func<JelouApiException, bool> IsBatchFatal => e => e.Kind is JelouErrorKind.Authentication or JelouErrorKind.PermissionDenied;
 
+        /// <summary>Notes which parameters the command line gives, before any row binds.</summary>
+        protected override void BeginProcessing()
+        {
+            base.BeginProcessing();
+            givenOnCommandLine = new HashSet<string>(MyInvocation.BoundParameters.Keys, StringComparer.OrdinalIgnoreCase);
+        }
+
         /// <summary>Validates the row, asks ShouldProcess and queues it.</summary>
         protected override void ProcessRecord()
         {
+            // A result of this cmdlet piped back in: its Type column ("TEXT,IMAGE") cannot carry the messages, so
+            // they come from its Content, with the same ids, unless the command line gives messages of its own.
+            var previous = InputObject?.BaseObject as JelouRoomMessageResult;
             var result = new JelouRoomMessageResult
             {
                 Row = NextPosition(),
                 RoomId = RoomId?.Trim(),
                 SenderId = SenderId?.Trim(),
-                InputObject = InputObject,
+                InputObject = previous is null ? InputObject : previous.InputObject,
             };
 
             RoomMessageRequest request;
             try
             {
-                var fields = ParameterSetName == MessageSet ? ReadMessages() : ReadFields();
+                if (DictionaryRow.UnboundKeys(InputObject, MyInvocation.MyCommand, givenOnCommandLine) is { Count: > 0 } keys)
+                {
+                    throw new JelouValidationException(DictionaryRow.Problem(InputObject!, keys, "Send-JelouRoomMessage", "@{ roomId = 'G:123:abc'; text = 'Hola' }"));
+                }
+
+                var messageParameters = new[] { nameof(Text), nameof(MediaUrl), nameof(Type), nameof(Id), nameof(RoomMessage) };
+                var fields = previous?.Content is { } sent && !messageParameters.Any(givenOnCommandLine.Contains)
+                    ? sent.Select(Copy).ToList()
+                    : ParameterSetName == MessageSet ? ReadMessages() : ReadFields();
                 result.MessageCount = fields.Count;
+                result.Content = fields;
                 if (string.IsNullOrWhiteSpace(RoomId))
                 {
                     throw new JelouValidationException(new[] { new ValidationProblem("roomId", "is empty; give -RoomId or a roomId column.") });
@@ -98,6 +124,9 @@ namespace Jelou.PowerShell.Commands
                 }
 
                 request = built;
+
+                // The messages as built, with the ids generated for this send, so a resend is the same request.
+                result.Content = built.Messages.Select(m => new RoomMessageFields { Type = m.Type, Text = m.Text, MediaUrl = m.MediaUrl, Id = Guid.Parse(m.Id) }).ToList();
             }
             catch (Exception ex) when (ex is JelouValidationException or ArgumentException)
             {
@@ -148,23 +177,29 @@ namespace Jelou.PowerShell.Commands
             return messages;
         }
 
+        private static RoomMessageFields Copy(RoomMessageFields f) => new() { Type = f.Type, Text = f.Text, MediaUrl = f.MediaUrl, Id = f.Id };
+
         private List<RoomMessageFields> ReadMessages()
         {
             var messages = new List<RoomMessageFields>();
-            for (var i = 0; i < RoomMessage.Length; i++)
+            var values = RowScript.Expand(RoomMessage, InputObject, "-RoomMessage") ?? Array.Empty<object>();
+            for (var i = 0; i < values.Length; i++)
             {
-                if (PowerShellValues.Unwrap(RoomMessage[i]) is not IDictionary map)
+                var where = $"-RoomMessage[{i}]";
+                if (PowerShellValues.Unwrap(values[i]) is not IDictionary map)
                 {
-                    throw new ArgumentException($"-RoomMessage[{i}] must be a hashtable or object with type, text, mediaUrl and optional id.");
+                    throw new ArgumentException($"{where} must be a hashtable or object with type, text, mediaUrl and optional id.");
                 }
 
                 var fields = new Hashtable(map, StringComparer.OrdinalIgnoreCase);
-                var id = fields["id"] is { } rawId ? Guid.TryParse(PowerShellValues.Unwrap(rawId)?.ToString(), out var parsed) ? parsed : throw new ArgumentException($"-RoomMessage[{i}].id '{rawId}' is not a uuid.") : (Guid?)null;
+                string? Field(string key) => PowerShellValues.Text(RowScript.Evaluate(fields[key], InputObject, $"{where}.{key}"), $"{where}.{key}");
+                var rawId = Field("id");
+                var id = rawId is null ? (Guid?)null : Guid.TryParse(rawId, out var parsed) ? parsed : throw new ArgumentException($"{where}.id '{rawId}' is not a uuid.");
                 messages.Add(new RoomMessageFields
                 {
-                    Type = PowerShellValues.Unwrap(fields["type"])?.ToString(),
-                    Text = PowerShellValues.Unwrap(fields["text"])?.ToString(),
-                    MediaUrl = PowerShellValues.Unwrap(fields["mediaUrl"])?.ToString(),
+                    Type = Field("type"),
+                    Text = Field("text"),
+                    MediaUrl = Field("mediaUrl"),
                     Id = id,
                 });
             }

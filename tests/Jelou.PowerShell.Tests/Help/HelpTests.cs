@@ -82,14 +82,15 @@ public sealed partial class HelpTests(HelpFixture help) : IClassFixture<HelpFixt
     }
 
     [Fact]
-    public void Every_public_parameter_has_a_description()
+    public void Every_parameter_has_a_description_the_hidden_InputObject_included()
     {
+        // Get-Help -Parameter InputObject must answer too: the pipeline parameter is hidden from the syntax only.
         var problems = new List<string>();
         foreach (var (name, command) in Documented())
         {
             var cmdlet = help.Cmdlet(name);
             var documented = DocumentedParameters(command);
-            foreach (var parameter in cmdlet.Visible)
+            foreach (var parameter in cmdlet.Parameters)
             {
                 if (!documented.TryGetValue(parameter.Name, out var element))
                 {
@@ -122,7 +123,7 @@ public sealed partial class HelpTests(HelpFixture help) : IClassFixture<HelpFixt
             var cmdlet = help.Cmdlet(name);
             foreach (var (parameterName, element) in DocumentedParameters(command))
             {
-                var parameter = cmdlet.Visible.FirstOrDefault(p => string.Equals(p.Name, parameterName, StringComparison.OrdinalIgnoreCase));
+                var parameter = cmdlet.Parameters.FirstOrDefault(p => string.Equals(p.Name, parameterName, StringComparison.OrdinalIgnoreCase));
                 if (parameter is null)
                 {
                     if (!(cmdlet.SupportsShouldProcess && parameterName is "WhatIf" or "Confirm"))
@@ -678,7 +679,7 @@ public sealed class HelpCmdlet
 
     public IReadOnlyList<HelpParameter> Parameters { get; }
 
-    /// <summary>The parameters a user sees: DontShow ones (the pipeline's InputObject) are left out, as Get-Help leaves them out.</summary>
+    /// <summary>The parameters a user sees in the syntax: DontShow ones (the pipeline's InputObject) are left out of it, as Get-Help leaves them out; they are still documented.</summary>
     public IEnumerable<HelpParameter> Visible => Parameters.Where(p => !p.DontShow);
 
     public IReadOnlyList<string> ParameterSets { get; }
