@@ -13,23 +13,12 @@ BeforeDiscovery {
 
 Describe 'Credential profiles' {
     BeforeAll {
-        $savedConfigHome = $env:XDG_CONFIG_HOME
-        $savedJelouVariables = @(
-            Get-ChildItem -Path 'Env:' |
-                Where-Object { $_.Name -like 'JELOU_*' } |
-                ForEach-Object { [pscustomobject]@{ Name = $_.Name; Value = $_.Value } }
-        )
-        foreach ($variable in $savedJelouVariables) {
-            Remove-Item -LiteralPath ('Env:' + $variable.Name)
-        }
-
+        Import-Module (Join-Path $PSScriptRoot 'JelouTestHelpers.psm1') -Force
         $configHome = [System.IO.Path]::GetFullPath((Join-Path $TestDrive 'xdg-config'))
-        $null = New-Item -ItemType Directory -Path $configHome -Force
-        $env:XDG_CONFIG_HOME = $configHome
+        $environment = Enter-JelouTestEnvironment -ConfigHome $configHome
         $credentialFile = [System.IO.Path]::Combine($configHome, 'jelou', 'credentials.json')
 
         $ProgressPreference = 'SilentlyContinue'
-        Import-Module (Join-Path $PSScriptRoot 'JelouTestHelpers.psm1') -Force
         $modulePath = Get-JelouModulePath
         Import-Module $modulePath -Force
 
@@ -41,15 +30,6 @@ Describe 'Credential profiles' {
 
         $sessionProfileNames = @('default', 'sandbox17')
 
-        function New-TestCredential {
-            param([string] $Id, [string] $PlainSecret)
-            $secure = New-Object System.Security.SecureString
-            foreach ($character in $PlainSecret.ToCharArray()) {
-                $secure.AppendChar($character)
-            }
-
-            New-Object System.Management.Automation.PSCredential($Id, $secure)
-        }
 
         $otherCredential = New-TestCredential 'otra-cuenta' 'otro-secreto-17'
         Remove-JelouCredential -Name 'default' -Scope Process -Confirm:$false -ErrorAction SilentlyContinue
@@ -66,15 +46,7 @@ Describe 'Credential profiles' {
             Stop-FakeJelouApi $fake
         }
         finally {
-            foreach ($name in 'JELOU_CLIENT_ID', 'JELOU_CLIENT_SECRET', 'JELOU_BASE_URI') {
-                Remove-Item -LiteralPath ('Env:' + $name) -ErrorAction SilentlyContinue
-            }
-
-            foreach ($variable in $savedJelouVariables) {
-                Set-Item -LiteralPath ('Env:' + $variable.Name) -Value $variable.Value
-            }
-
-            $env:XDG_CONFIG_HOME = $savedConfigHome
+            Exit-JelouTestEnvironment $environment
         }
     }
 

@@ -19,26 +19,15 @@ BeforeDiscovery {
 Describe 'Jelou credentials' {
     BeforeAll {
         # First of all, so AfterAll can always put them back.
-        $savedConfigHome = $env:XDG_CONFIG_HOME
-        $savedJelouVariables = @(
-            Get-ChildItem -Path 'Env:' |
-                Where-Object { $_.Name -like 'JELOU_*' } |
-                ForEach-Object { [pscustomobject]@{ Name = $_.Name; Value = $_.Value } }
-        )
-        foreach ($variable in $savedJelouVariables) {
-            Remove-Item -LiteralPath ('Env:' + $variable.Name)
-        }
-
+        Import-Module (Join-Path $PSScriptRoot 'JelouTestHelpers.psm1') -Force
         $configHome = [System.IO.Path]::GetFullPath((Join-Path $TestDrive 'xdg-config'))
-        $null = New-Item -ItemType Directory -Path $configHome -Force
-        $env:XDG_CONFIG_HOME = $configHome
+        $environment = Enter-JelouTestEnvironment -ConfigHome $configHome
 
         # The module creates this folder and file itself; the tests never create them, so their modes are the module's.
         $storeDirectory = [System.IO.Path]::Combine($configHome, 'jelou')
         $credentialFile = [System.IO.Path]::Combine($storeDirectory, 'credentials.json')
 
         $ProgressPreference = 'SilentlyContinue'
-        Import-Module (Join-Path $PSScriptRoot 'JelouTestHelpers.psm1') -Force
         $modulePath = Get-JelouModulePath
         Import-Module $modulePath -Force
 
@@ -75,15 +64,6 @@ Describe 'Jelou credentials' {
         # A clean start: no session 'default' left by another test file.
         Remove-JelouCredential -Name 'default' -Scope Process -Confirm:$false -ErrorAction SilentlyContinue
 
-        function New-TestCredential {
-            param([string] $Id, [string] $PlainSecret)
-            $secure = New-Object System.Security.SecureString
-            foreach ($character in $PlainSecret.ToCharArray()) {
-                $secure.AppendChar($character)
-            }
-
-            New-Object System.Management.Automation.PSCredential($Id, $secure)
-        }
 
         function Set-TestFileMode {
             param([string] $Path, [string] $Mode)
@@ -172,18 +152,8 @@ Describe 'Jelou credentials' {
             Stop-FakeJelouApi $fake
         }
         finally {
-            foreach ($name in 'JELOU_CLIENT_ID', 'JELOU_CLIENT_SECRET', 'JELOU_BASE_URI') {
-                Remove-Item -LiteralPath ('Env:' + $name) -ErrorAction SilentlyContinue
-            }
-
-            if (Get-Variable -Name 'savedJelouVariables' -ErrorAction SilentlyContinue) {
-                foreach ($variable in $savedJelouVariables) {
-                    Set-Item -LiteralPath ('Env:' + $variable.Name) -Value $variable.Value
-                }
-            }
-
-            if (Get-Variable -Name 'savedConfigHome' -ErrorAction SilentlyContinue) {
-                $env:XDG_CONFIG_HOME = $savedConfigHome
+            if (Get-Variable -Name 'environment' -ErrorAction SilentlyContinue) {
+                Exit-JelouTestEnvironment $environment
             }
         }
     }

@@ -395,6 +395,74 @@ function Invoke-IsolatedScript {
     }
 }
 
+function New-TestCredential {
+    <# A PSCredential from a plain test secret (client id = user name). #>
+    [CmdletBinding()]
+    [OutputType([pscredential])]
+    param(
+        [Parameter(Mandatory = $true)] [string] $Id,
+        [Parameter(Mandatory = $true)] [string] $PlainSecret
+    )
+
+    $secure = New-Object System.Security.SecureString
+    foreach ($character in $PlainSecret.ToCharArray()) {
+        $secure.AppendChar($character)
+    }
+
+    New-Object System.Management.Automation.PSCredential($Id, $secure)
+}
+
+function Enter-JelouTestEnvironment {
+    <#
+    .SYNOPSIS
+        For a whole test file: points XDG_CONFIG_HOME at a new folder and removes every JELOU_* variable, so the real
+        user's ~/.config/jelou and environment are never read or written. Returns what Exit-JelouTestEnvironment
+        puts back; call that in AfterAll.
+    #>
+    [CmdletBinding()]
+    [OutputType([pscustomobject])]
+    param([Parameter(Mandatory = $true)] [string] $ConfigHome)
+
+    $state = [pscustomobject]@{
+        ConfigHome = $env:XDG_CONFIG_HOME
+        Variables  = @(
+            Get-ChildItem -Path 'Env:' |
+                Where-Object { $_.Name -like 'JELOU_*' } |
+                ForEach-Object { [pscustomobject]@{ Name = $_.Name; Value = $_.Value } }
+        )
+    }
+    foreach ($variable in $state.Variables) {
+        Remove-Item -LiteralPath ('Env:' + $variable.Name)
+    }
+
+    $full = [System.IO.Path]::GetFullPath($ConfigHome)
+    $null = New-Item -ItemType Directory -Path $full -Force
+    $env:XDG_CONFIG_HOME = $full
+    $state
+}
+
+function Exit-JelouTestEnvironment {
+    <# Undoes Enter-JelouTestEnvironment: JELOU_* variables as they were, XDG_CONFIG_HOME as it was. #>
+    [CmdletBinding()]
+    param([AllowNull()] $State)
+
+    if ($null -eq $State) {
+        return
+    }
+
+    Get-ChildItem -Path 'Env:' | Where-Object { $_.Name -like 'JELOU_*' } | ForEach-Object { Remove-Item -LiteralPath ('Env:' + $_.Name) }
+    foreach ($variable in $State.Variables) {
+        Set-Item -LiteralPath ('Env:' + $variable.Name) -Value $variable.Value
+    }
+
+    if ($null -eq $State.ConfigHome) {
+        Remove-Item -LiteralPath 'Env:XDG_CONFIG_HOME' -ErrorAction SilentlyContinue
+    }
+    else {
+        $env:XDG_CONFIG_HOME = $State.ConfigHome
+    }
+}
+
 function Get-PowerShellCommand {
     <#
     .SYNOPSIS
@@ -479,6 +547,9 @@ Export-ModuleMember -Function @(
     'Add-FakeResponse'
     'Invoke-IsolatedScript'
     'Get-PowerShellCommand'
+    'New-TestCredential'
+    'Enter-JelouTestEnvironment'
+    'Exit-JelouTestEnvironment'
     'Start-PowerShellProcess'
     'ConvertTo-Utf8BomFile'
 )

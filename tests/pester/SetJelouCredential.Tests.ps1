@@ -19,15 +19,6 @@ Describe 'Set-JelouCredential' {
         $fake = Start-FakeJelouApi -ClientId $clientId -ClientSecret $secret
         $user = '593999000111'
 
-        function New-TestCredential {
-            param([string] $Id, [string] $PlainSecret)
-            $secure = New-Object System.Security.SecureString
-            foreach ($character in $PlainSecret.ToCharArray()) {
-                $secure.AppendChar($character)
-            }
-
-            New-Object System.Management.Automation.PSCredential($Id, $secure)
-        }
 
         # Every string a value can show: its text as formatted, and its JSON.
         function Get-ShownText {
