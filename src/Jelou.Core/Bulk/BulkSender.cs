@@ -1,4 +1,6 @@
 using System.Collections.Concurrent;
+using System.Globalization;
+using System.Text;
 using System.Threading.RateLimiting;
 using Jelou.Http;
 using Jelou.Results;
@@ -14,6 +16,8 @@ namespace Jelou.Bulk
     /// <see cref="Submit"/>, <see cref="Record"/>, <see cref="TakeReady"/> and <see cref="Drain"/> must be called from
     /// one thread. The caller's thread validates rows and queues them; a send that finishes starts the next queued row
     /// on its own thread-pool thread, so the requests in flight never wait for the pipeline thread to wake up.
+    /// While the caller's thread waits, it wakes every <see cref="BulkOptions.HeartbeatInterval"/>, and at once for a
+    /// retry notice, to hand over finished rows and call <see cref="BulkOptions.Heartbeat"/> (progress, Verbose).
     /// </remarks>
     public sealed class BulkSender : IDisposable
     {
@@ -28,12 +32,16 @@ namespace Jelou.Bulk
 
         private readonly Lazy<JelouClient> client;
         private readonly BulkOptions options;
-        private readonly SendRequestOptions requestOptions;
         private readonly RateLimiter? pacer;
         private readonly CancellationTokenSource cancellation = new();
         private readonly ConcurrentQueue<BulkItem> queued = new();
         private readonly ConcurrentQueue<BulkCompletion> ready = new();
         private readonly ConcurrentQueue<string> log = new();
+
+        // One per send in flight, reused: each names its row in retry notices without an allocation per send.
+        private readonly ConcurrentQueue<Lane> lanes = new();
+        private readonly Action? heartbeat;
+        private readonly int heartbeatMs;
 
         // The pipeline thread sleeps on this while the queue is full or, at the end, while sends are in flight.
         // No spinning: a spinning wait takes CPU from the very sends it waits for.
@@ -46,6 +54,8 @@ namespace Jelou.Bulk
         private int active;
         private int waitMode;
         private int outstanding;
+        private int nextBeat;
+        private int noticed;
 
         /// <summary>Creates an engine over a client.</summary>
         public BulkSender(JelouClient client, BulkOptions options)
@@ -77,7 +87,8 @@ namespace Jelou.Bulk
             queueLimit = 4 * options.ThrottleLimit;
             lowWater = queueLimit / 2;
             pacer = options.RateLimit is { } rate ? CreatePacer(rate) : null;
-            requestOptions = new SendRequestOptions { Retry = options.Retry, Pacer = pacer, OnRetry = log.Enqueue };
+            heartbeat = options.Heartbeat;
+            heartbeatMs = (int)Math.Max(1, Math.Min(int.MaxValue / 2, options.HeartbeatInterval.TotalMilliseconds));
         }
 
         /// <summary>Running totals.</summary>
@@ -114,13 +125,14 @@ namespace Jelou.Bulk
 
             // Created here, on the caller's thread, so a missing credential surfaces as the caller's exception.
             sender ??= client.Value;
+            Progress.MarkSending();
             outstanding++;
             queued.Enqueue(item);
             Interlocked.Increment(ref queuedCount);
             Pump();
             if (Volatile.Read(ref queuedCount) >= queueLimit)
             {
-                WaitFor(WaitingForRoom, () => Volatile.Read(ref queuedCount) <= lowWater || IsStopped);
+                WaitFor(WaitingForRoom, () => Volatile.Read(ref queuedCount) <= lowWater || IsStopped, onCompleted);
             }
 
             TakeReady(onCompleted);
@@ -171,13 +183,64 @@ namespace Jelou.Bulk
                 {
                     // Rows still queued with a slot free would otherwise wait for a send that never comes.
                     Pump();
-                    WaitFor(WaitingForCompletion, () => !ready.IsEmpty || (IsStopped && !queued.IsEmpty));
+                    WaitFor(WaitingForCompletion, () => !ready.IsEmpty || (IsStopped && !queued.IsEmpty), onCompleted);
                 }
             }
         }
 
         /// <summary>Retry notices since the last call, for Verbose output on the pipeline thread.</summary>
         public IEnumerable<string> TakeLog() => log.IsEmpty ? Array.Empty<string>() : DrainLog();
+
+        /// <summary>
+        /// What progress shows now: counts, sends in flight, the rate, and a client-wide pause with its reason and end;
+        /// percentage and time remaining when <paramref name="totalCount"/> is known (above 0). Pipeline thread only.
+        /// </summary>
+        internal BulkStatus Status(long totalCount)
+        {
+            var progress = Progress;
+            var pause = sender?.Pause;
+            var text = new StringBuilder();
+            string? operation = null;
+            var pausedSeconds = 0;
+            if (pause is { } p)
+            {
+                var until = p.ResumesAt.ToLocalTime().ToString("HH:mm:ss", CultureInfo.InvariantCulture);
+                pausedSeconds = (int)Math.Ceiling(Math.Max(0, (p.ResumesAt - DateTimeOffset.UtcNow).TotalSeconds));
+                text.Append("Paused for ").Append(pausedSeconds.ToString(CultureInfo.InvariantCulture)).Append("s (").Append(p.Reason).Append("), until ").Append(until).Append(". ");
+                operation = "The whole batch waits until " + until + ", then goes on: the API answered " + p.Reason + ".";
+            }
+
+            text.Append(progress);
+            var flying = Volatile.Read(ref active);
+            if (flying > 0)
+            {
+                text.Append("; ").Append(flying.ToString(CultureInfo.InvariantCulture)).Append(" in flight");
+            }
+
+            var rate = progress.RatePerSecond;
+            if (rate > 0)
+            {
+                text.Append("; ").Append(rate.ToString(rate >= 10 ? "0" : "0.0", CultureInfo.CurrentCulture)).Append("/s");
+            }
+
+            if (pacer is TokenBucketRateLimiter bucket && options.RateLimit is { } limit && bucket.GetStatistics()?.CurrentQueuedCount > 0)
+            {
+                text.Append("; held to ").Append(limit.ToString("0.##", CultureInfo.CurrentCulture)).Append("/s by -RateLimit");
+            }
+
+            var percent = -1;
+            var secondsLeft = -1;
+            if (totalCount > 0)
+            {
+                percent = (int)Math.Min(100, progress.Completed * 100 / totalCount);
+                if (rate > 0 && totalCount > progress.Completed)
+                {
+                    secondsLeft = (int)Math.Min(int.MaxValue, pausedSeconds + ((totalCount - progress.Completed) / rate));
+                }
+            }
+
+            return new BulkStatus(text.ToString(), operation, percent, secondsLeft);
+        }
 
         /// <summary>Stops the batch: cancels requests in flight and sends nothing more (Ctrl+C).</summary>
         public void Cancel()
@@ -293,7 +356,7 @@ namespace Jelou.Bulk
                         return;
                     }
 
-                    _ = RunAsync(item);
+                    _ = RunAsync(item, lanes.TryDequeue(out var lane) ? lane : new Lane(this));
                 }
             }
             finally
@@ -302,15 +365,16 @@ namespace Jelou.Bulk
             }
         }
 
-        private async Task RunAsync(BulkItem item)
+        private async Task RunAsync(BulkItem item, Lane lane)
         {
             var result = item.Result;
             Exception? error = null;
+            lane.Row = result.Position;
             try
             {
                 try
                 {
-                    var outcome = await item.Send(sender!, requestOptions, cancellation.Token).ConfigureAwait(false);
+                    var outcome = await item.Send(sender!, lane.Options, cancellation.Token).ConfigureAwait(false);
                     Apply(result, outcome);
                     error = outcome.Error;
                 }
@@ -332,7 +396,8 @@ namespace Jelou.Bulk
             finally
             {
                 // Whatever happens above, the row is reported, its slot freed and the next row started, or Drain would
-                // wait forever.
+                // wait forever. The lane goes back first: the slot freed below may start a row at once.
+                lanes.Enqueue(lane);
                 Complete(new BulkCompletion(result, error));
                 Pump();
             }
@@ -355,8 +420,11 @@ namespace Jelou.Bulk
             }
         }
 
-        /// <summary>Sleeps on the pipeline thread until <paramref name="done"/> holds; senders wake it when it may.</summary>
-        private void WaitFor(int mode, Func<bool> done)
+        /// <summary>
+        /// Sleeps on the pipeline thread until <paramref name="done"/> holds; senders wake it when it may. With a
+        /// heartbeat it also wakes on a timer and for retry notices, since only this thread may write to PowerShell.
+        /// </summary>
+        private void WaitFor(int mode, Func<bool> done, Action<BulkCompletion> onCompleted)
         {
             while (!done())
             {
@@ -365,13 +433,47 @@ namespace Jelou.Bulk
                 // Announce the wait before looking again: a sender that changes the state now either sees the mode
                 // and wakes this thread, or its change is visible to the check below.
                 Interlocked.Exchange(ref waitMode, mode);
-                if (!done())
+                if (!done() && (heartbeat is null || Volatile.Read(ref noticed) == 0))
                 {
-                    signal.Wait();
+                    signal.Wait(heartbeat is null ? Timeout.Infinite : Math.Max(1, unchecked(nextBeat - Environment.TickCount)));
                 }
 
                 Volatile.Write(ref waitMode, NotWaiting);
+                Beat(onCompleted);
             }
+        }
+
+        /// <summary>Calls the heartbeat when it is due or a retry notice waits, after handing over the rows finished so far.</summary>
+        private void Beat(Action<BulkCompletion> onCompleted)
+        {
+            if (heartbeat is null)
+            {
+                return;
+            }
+
+            var now = Environment.TickCount;
+            if (Interlocked.Exchange(ref noticed, 0) == 0 && unchecked(now - nextBeat) < 0)
+            {
+                return;
+            }
+
+            nextBeat = unchecked(now + heartbeatMs);
+
+            // While it waits for room in the queue this thread takes no results, so a burst of them would otherwise be
+            // shown only once the queue is half empty again.
+            TakeReady(onCompleted);
+            heartbeat();
+        }
+
+        /// <summary>A retry was decided on a send's thread: queued for Verbose with its row, and the pipeline thread woken to write it.</summary>
+        private void Notice(long row, string sentence)
+        {
+            var text = sentence.Length > 0 ? char.ToLowerInvariant(sentence[0]) + sentence.Substring(1) : sentence;
+            log.Enqueue("Row " + row.ToString(CultureInfo.InvariantCulture) + ": " + text);
+            Volatile.Write(ref noticed, 1);
+
+            // Unconditional, and rare: a wait that begins after this sees the flag instead.
+            Wake();
         }
 
         /// <summary>Wakes the pipeline thread if it waits for <paramref name="mode"/>; only the first of many senders does.</summary>
@@ -428,6 +530,33 @@ namespace Jelou.Bulk
                 case SendStatus.NotAttempted: Progress.NotAttempted++; break;
                 case SendStatus.WhatIf: Progress.WhatIf++; break;
             }
+        }
+
+        /// <summary>
+        /// The request options of one send in flight. Lanes are reused from send to send, so a retry notice can name its
+        /// row without a delegate or options object made for every row.
+        /// </summary>
+        private sealed class Lane
+        {
+            private readonly BulkSender owner;
+            private long row;
+
+            public Lane(BulkSender owner)
+            {
+                this.owner = owner;
+                Options = new SendRequestOptions { Retry = owner.options.Retry, Pacer = owner.pacer, OnRetry = OnRetry };
+            }
+
+            public SendRequestOptions Options { get; }
+
+            /// <summary>The row this lane sends now; set before its send starts, read by that send's retries.</summary>
+            public long Row
+            {
+                get => Volatile.Read(ref row);
+                set => Volatile.Write(ref row, value);
+            }
+
+            private void OnRetry(string sentence) => owner.Notice(Row, sentence);
         }
 
         internal static void Apply(JelouSendResult result, SendOutcome outcome)

@@ -126,6 +126,9 @@ namespace Jelou.Http
         /// <inheritdoc />
         public void Dispose() => http.Dispose();
 
+        /// <summary>The client-wide pause in force after a 429 or 503 (when requests resume, and why), or null.</summary>
+        internal (DateTimeOffset ResumesAt, string Reason)? Pause => gate.Current;
+
         /// <summary>Makes any text safe to show: removes this client's secret and Basic token.</summary>
         public string Redact(string text) => redactor.Redact(text);
 
@@ -600,9 +603,10 @@ namespace Jelou.Http
 
                     if (status == 429 || status == 503)
                     {
-                        var wait = ErrorBodyParser.ParseRetryAfter(response.Headers.RetryAfter, DateTimeOffset.UtcNow) ?? TimeSpan.FromSeconds(1);
+                        var asked = ErrorBodyParser.ParseRetryAfter(response.Headers.RetryAfter, DateTimeOffset.UtcNow);
+                        var wait = asked ?? TimeSpan.FromSeconds(1);
                         var cap = options?.Retry?.MaximumRetryDelay ?? RetrySettings.Default.MaximumRetryDelay;
-                        client.gate.PauseFor(wait > cap ? cap : wait);
+                        client.gate.PauseFor(wait > cap ? cap : wait, PauseReason(status, asked, cap));
                     }
 
                     Interlocked.Exchange(ref inFlight, 0);
@@ -658,6 +662,15 @@ namespace Jelou.Http
                     Interlocked.Exchange(ref inFlight, 0);
                     return Outcome.FromException<HttpResponseMessage>(ex);
                 }
+            }
+
+            /// <summary>Why the batch pauses, in the words progress shows: "429 Too Many Requests, Retry-After 30s".</summary>
+            private static string PauseReason(int status, TimeSpan? asked, TimeSpan cap)
+            {
+                var name = status == 429 ? "429 Too Many Requests" : "503 Service Unavailable";
+                return asked is not { } wait ? name + ", no Retry-After"
+                    : wait > cap ? $"{name}, Retry-After {ErrorBodyParser.Seconds(wait)}, at most {ErrorBodyParser.Seconds(cap)} waited"
+                    : $"{name}, Retry-After {ErrorBodyParser.Seconds(wait)}";
             }
 
             /// <summary>True when this attempt's body was never written, over a handler that writes it only once connected.</summary>
