@@ -76,10 +76,17 @@ Describe 'Progress and Verbose while a batch is sent' {
             }
         }
 
+        # The run as text, for the -Because of an assertion: a timing test that fails says what it saw and when.
+        function Format-Events {
+            param([object[]] $Events)
+            "the run was:`n" + (@($Events | ForEach-Object { '{0,6} ms {1,-8} {2}' -f $_.T, $_.Kind, $_.Text }) -join "`n")
+        }
+
         function Get-Rate {
             param([string] $Text)
-            if ($Text -match '(\d+(?:\.\d+)?)/s') {
-                return [double]$Matches[1]
+            # The rate is shown in the session's culture: 1.3 or 1,3.
+            if ($Text -match '(\d+(?:[.,]\d+)?)/s') {
+                return [double]($Matches[1] -replace ',', '.')
             }
 
             return $null
@@ -108,8 +115,8 @@ param($Uri, $Credential)
             $before = @($events | Where-Object { $_.Kind -eq 'Progress' -and $_.T -lt $firstOutput.T -and $_.Record.RecordType -eq 'Processing' })
 
             # The answers take 2.5 s: the bar is there well before the first one, and it is refreshed meanwhile.
-            $before.Count | Should -BeGreaterOrEqual 3
-            $before[0].T | Should -BeLessThan ($firstOutput.T - 1500)
+            $before.Count | Should -BeGreaterOrEqual 3 -Because (Format-Events $events)
+            $before[0].T | Should -BeLessThan ($firstOutput.T - 1500) -Because (Format-Events $events)
             $before[-1].Text | Should -Match '\b0 sent\b'
             $before[-1].Text | Should -Match '\b2 in flight\b'
             $before[-1].Record.PercentComplete | Should -Be 0
@@ -128,8 +135,8 @@ param($Uri, $Credential)
 
             # Sixteen answers come at once, the seventeenth 1.5 s later: meanwhile the bar must say 16, not the first of them.
             $between = @($events | Where-Object { $_.Kind -eq 'Progress' -and $_.T -gt $outputs[15].T -and $_.T -lt $outputs[16].T })
-            $between.Count | Should -BeGreaterOrEqual 1
-            $between[-1].Text | Should -Match '\b16 sent\b'
+            $between.Count | Should -BeGreaterOrEqual 1 -Because (Format-Events $events)
+            $between[-1].Text | Should -Match '\b16 sent\b' -Because (Format-Events $events)
             $between[-1].Text | Should -Match '\b1 in flight\b'
         }
 
@@ -150,16 +157,16 @@ param($Uri, $Credential)
             $rated = @($processing | Where-Object { $null -ne (Get-Rate $_.Text) })
 
             # Two rows per 1.5 s is about 1.3 rows a second; nothing may claim hundreds.
-            $rated.Count | Should -BeGreaterOrEqual 1
+            $rated.Count | Should -BeGreaterOrEqual 1 -Because (Format-Events $events)
             foreach ($record in $rated) {
-                Get-Rate $record.Text | Should -BeLessOrEqual 3 -Because "'$($record.Text)' at $($record.T) ms"
+                Get-Rate $record.Text | Should -BeLessOrEqual 3 -Because "'$($record.Text)' at $($record.T) ms; $(Format-Events $events)"
             }
 
             # Once two rows are sent, two remain: the estimate is a couple of seconds, not zero.
             $midway = @($rated | Where-Object { $_.T -gt $outputs[2].T -and $_.T -lt $outputs[4].T })
-            $midway.Count | Should -BeGreaterOrEqual 1
-            $midway[-1].Record.SecondsRemaining | Should -BeGreaterOrEqual 1
-            $midway[-1].Record.SecondsRemaining | Should -BeLessOrEqual 5
+            $midway.Count | Should -BeGreaterOrEqual 1 -Because (Format-Events $events)
+            $midway[-1].Record.SecondsRemaining | Should -BeGreaterOrEqual 1 -Because (Format-Events $events)
+            $midway[-1].Record.SecondsRemaining | Should -BeLessOrEqual 5 -Because (Format-Events $events)
             $midway[-1].Record.PercentComplete | Should -BeGreaterOrEqual 60
         }
 
@@ -177,7 +184,7 @@ Send-JelouBotMessage -BotId bot1 -UserId 593999000301 -Text hola -BaseUri $Uri -
 
             # The retry waits 3 s; the bar says so all along, with a count-down and the time it resumes.
             $paused = @($events | Where-Object { $_.Kind -eq 'Progress' -and $_.T -lt ($output[0].T - 500) -and $_.Text -match 'Paused' })
-            $paused.Count | Should -BeGreaterOrEqual 3
+            $paused.Count | Should -BeGreaterOrEqual 3 -Because (Format-Events $events)
             $paused[0].Text | Should -Match '429 Too Many Requests'
             $paused[0].Text | Should -Match 'Retry-After 3s'
             $paused[0].Text | Should -Match 'until \d{2}:\d{2}:\d{2}'
@@ -203,12 +210,12 @@ param($Uri, $Credential)
             $sent.Count | Should -Be 1
             $sent[0].Record.Attempts | Should -Be 2
             $retries = @($events | Where-Object { $_.Kind -eq 'Verbose' -and $_.Text -match '429' })
-            $retries.Count | Should -Be 1
+            $retries.Count | Should -Be 1 -Because (Format-Events $events)
             $retries[0].Text | Should -Match '^Row 2: '
             $retries[0].Text | Should -Match 'retrying in 3s'
 
             # Decided with the first answer (at once); the row is only done after the 3 s wait.
-            $retries[0].T | Should -BeLessThan ($sent[0].T - 2000)
+            $retries[0].T | Should -BeLessThan ($sent[0].T - 2000) -Because (Format-Events $events)
         }
     }
 }

@@ -32,14 +32,12 @@ namespace Jelou.Bulk
 
         private readonly Lazy<JelouClient> client;
         private readonly BulkOptions options;
+        private readonly SendRequestOptions requestOptions;
         private readonly RateLimiter? pacer;
         private readonly CancellationTokenSource cancellation = new();
         private readonly ConcurrentQueue<BulkItem> queued = new();
         private readonly ConcurrentQueue<BulkCompletion> ready = new();
         private readonly ConcurrentQueue<string> log = new();
-
-        // One per send in flight, reused: each names its row in retry notices without an allocation per send.
-        private readonly ConcurrentQueue<Lane> lanes = new();
         private readonly Action? heartbeat;
         private readonly int heartbeatMs;
 
@@ -87,6 +85,7 @@ namespace Jelou.Bulk
             queueLimit = 4 * options.ThrottleLimit;
             lowWater = queueLimit / 2;
             pacer = options.RateLimit is { } rate ? CreatePacer(rate) : null;
+            requestOptions = new SendRequestOptions { Retry = options.Retry, Pacer = pacer, OnRowRetry = Notice };
             heartbeat = options.Heartbeat;
             heartbeatMs = (int)Math.Max(1, Math.Min(int.MaxValue / 2, options.HeartbeatInterval.TotalMilliseconds));
         }
@@ -356,7 +355,7 @@ namespace Jelou.Bulk
                         return;
                     }
 
-                    _ = RunAsync(item, lanes.TryDequeue(out var lane) ? lane : new Lane(this));
+                    _ = RunAsync(item);
                 }
             }
             finally
@@ -365,16 +364,15 @@ namespace Jelou.Bulk
             }
         }
 
-        private async Task RunAsync(BulkItem item, Lane lane)
+        private async Task RunAsync(BulkItem item)
         {
             var result = item.Result;
             Exception? error = null;
-            lane.Row = result.Position;
             try
             {
                 try
                 {
-                    var outcome = await item.Send(sender!, lane.Options, cancellation.Token).ConfigureAwait(false);
+                    var outcome = await Start(item).ConfigureAwait(false);
                     Apply(result, outcome);
                     error = outcome.Error;
                 }
@@ -396,10 +394,28 @@ namespace Jelou.Bulk
             finally
             {
                 // Whatever happens above, the row is reported, its slot freed and the next row started, or Drain would
-                // wait forever. The lane goes back first: the slot freed below may start a row at once.
-                lanes.Enqueue(lane);
+                // wait forever.
                 Complete(new BulkCompletion(result, error));
                 Pump();
+            }
+        }
+
+        /// <summary>
+        /// Calls the row's send with its row number in <see cref="JelouClient.SendingRow"/>, which the client reads as the
+        /// send begins, so its retry notices name the row. A thread-static set and reset costs the shared options
+        /// nothing; an options object or delegate per row would be an allocation on every send.
+        /// </summary>
+        private Task<SendOutcome> Start(BulkItem item)
+        {
+            var outer = JelouClient.SendingRow;
+            JelouClient.SendingRow = item.Result.Position;
+            try
+            {
+                return item.Send(sender!, requestOptions, cancellation.Token);
+            }
+            finally
+            {
+                JelouClient.SendingRow = outer;
             }
         }
 
@@ -435,7 +451,8 @@ namespace Jelou.Bulk
                 Interlocked.Exchange(ref waitMode, mode);
                 if (!done() && (heartbeat is null || Volatile.Read(ref noticed) == 0))
                 {
-                    signal.Wait(heartbeat is null ? Timeout.Infinite : Math.Max(1, unchecked(nextBeat - Environment.TickCount)));
+                    // Clamped: a tick count wraps after 24.9 days, and a beat long overdue is due at once.
+                    signal.Wait(heartbeat is null ? Timeout.Infinite : Math.Min(heartbeatMs, Math.Max(1, unchecked(nextBeat - Environment.TickCount))));
                 }
 
                 Volatile.Write(ref waitMode, NotWaiting);
@@ -468,8 +485,10 @@ namespace Jelou.Bulk
         /// <summary>A retry was decided on a send's thread: queued for Verbose with its row, and the pipeline thread woken to write it.</summary>
         private void Notice(long row, string sentence)
         {
-            var text = sentence.Length > 0 ? char.ToLowerInvariant(sentence[0]) + sentence.Substring(1) : sentence;
-            log.Enqueue("Row " + row.ToString(CultureInfo.InvariantCulture) + ": " + text);
+            // Row 0: a send whose delegate awaited something before it called the client, so the row is not known.
+            log.Enqueue(row <= 0 || sentence.Length == 0
+                ? sentence
+                : "Row " + row.ToString(CultureInfo.InvariantCulture) + ": " + char.ToLowerInvariant(sentence[0]) + sentence.Substring(1));
             Volatile.Write(ref noticed, 1);
 
             // Unconditional, and rare: a wait that begins after this sees the flag instead.
@@ -530,33 +549,6 @@ namespace Jelou.Bulk
                 case SendStatus.NotAttempted: Progress.NotAttempted++; break;
                 case SendStatus.WhatIf: Progress.WhatIf++; break;
             }
-        }
-
-        /// <summary>
-        /// The request options of one send in flight. Lanes are reused from send to send, so a retry notice can name its
-        /// row without a delegate or options object made for every row.
-        /// </summary>
-        private sealed class Lane
-        {
-            private readonly BulkSender owner;
-            private long row;
-
-            public Lane(BulkSender owner)
-            {
-                this.owner = owner;
-                Options = new SendRequestOptions { Retry = owner.options.Retry, Pacer = owner.pacer, OnRetry = OnRetry };
-            }
-
-            public SendRequestOptions Options { get; }
-
-            /// <summary>The row this lane sends now; set before its send starts, read by that send's retries.</summary>
-            public long Row
-            {
-                get => Volatile.Read(ref row);
-                set => Volatile.Write(ref row, value);
-            }
-
-            private void OnRetry(string sentence) => owner.Notice(Row, sentence);
         }
 
         internal static void Apply(JelouSendResult result, SendOutcome outcome)

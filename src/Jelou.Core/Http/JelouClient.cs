@@ -22,6 +22,13 @@ namespace Jelou.Http
         // Text, like the default headers below: a typed value would be formatted again for every request.
         private const string JsonContentType = "application/json; charset=utf-8";
         private static readonly ResiliencePropertyKey<AttemptState> StateKey = new("Jelou.AttemptState");
+
+        /// <summary>
+        /// The row a send is started for, set by the bulk engine around the synchronous start of the call and read once
+        /// as the send begins (before its first await), so the send's retry notices can name the row.
+        /// </summary>
+        [ThreadStatic]
+        internal static long SendingRow;
         private readonly HttpClient http;
         private readonly Redactor redactor;
         private readonly BackoffGate gate = new();
@@ -119,7 +126,7 @@ namespace Jelou.Http
             }
 
             var retry = (options?.Retry ?? RetrySettings.Default) with { RetryPossiblyDelivered = true };
-            var readOptions = new SendRequestOptions { Retry = retry, Pacer = options?.Pacer, OnRetry = options?.OnRetry };
+            var readOptions = new SendRequestOptions { Retry = retry, Pacer = options?.Pacer, OnRetry = options?.OnRetry, OnRowRetry = options?.OnRowRetry };
             return SendAsync(HttpMethod.Get, Resolve(templateUris, botId, "v1/bots/", "/templates"), null, readOptions, cancellationToken);
         }
 
@@ -473,6 +480,7 @@ namespace Jelou.Http
             private readonly TimeSpan totalTimeout;
             private readonly bool unlimited;
             private readonly long started;
+            private readonly long row;
             private List<string>? retryReasons;
             private int inFlight;
             private int ambiguous;
@@ -490,6 +498,7 @@ namespace Jelou.Http
                 // Infinite, or longer than a timer can run (about 24.8 days): no budget at all.
                 unlimited = totalTimeout == Timeout.InfiniteTimeSpan || totalTimeout.TotalMilliseconds >= int.MaxValue;
                 started = Stopwatch.GetTimestamp();
+                row = SendingRow;
             }
 
             public int Attempts { get; private set; }
@@ -526,6 +535,7 @@ namespace Jelou.Http
             {
                 (retryReasons ??= new List<string>()).Add(sentence);
                 options?.OnRetry?.Invoke(sentence);
+                options?.OnRowRetry?.Invoke(row, sentence);
             }
 
             public ValueTask<Outcome<HttpResponseMessage>> NextAttemptAsync(CancellationToken cancellationToken)
