@@ -12,10 +12,12 @@ namespace Jelou.PowerShell
     /// </summary>
     public abstract class SendCommandBase : JelouApiCmdlet, IDisposable
     {
-        private static readonly TimeSpan ProgressInterval = TimeSpan.FromMilliseconds(250);
+        // A little under the engine's heartbeat (250 ms), so a heartbeat soon after a completion's update still refreshes.
+        private const int ProgressIntervalMs = 200;
         private BulkSender? engine;
         private long position;
-        private DateTime lastProgress = DateTime.MinValue;
+        private int nextProgress;
+        private bool progressShown;
         private bool disposed;
 
         /// <summary>Requests in flight at once (default 8); 1 sends strictly one after another.</summary>
@@ -98,6 +100,9 @@ namespace Jelou.PowerShell
         {
             Engine.Submit(item, Write);
             FlushLog();
+
+            // Here too, so the bar is there from the first row, before any send completes.
+            UpdateProgress();
             ThrowIfStopped();
         }
 
@@ -168,6 +173,7 @@ namespace Jelou.PowerShell
                 RateLimit = rate > 0 ? rate : null,
                 IsBatchFatal = IsBatchFatal,
                 Retry = retry,
+                Heartbeat = Heartbeat,
             });
         }
 
@@ -193,24 +199,33 @@ namespace Jelou.PowerShell
             UpdateProgress();
         }
 
+        /// <summary>The engine waits on this thread (for answers, for room, through a pause): refresh what the user sees.</summary>
+        private void Heartbeat()
+        {
+            FlushLog();
+            UpdateProgress();
+        }
+
         private void UpdateProgress()
         {
-            var now = DateTime.UtcNow;
-            if (engine is null || now - lastProgress < ProgressInterval)
+            // Called for every row: a tick count is the cheapest clock to throttle on (wrap-around safe when subtracted).
+            var now = Environment.TickCount;
+            if (engine is null || (progressShown && unchecked(now - nextProgress) < 0))
             {
                 return;
             }
 
-            lastProgress = now;
-            var progress = engine.Progress;
-            var record = new ProgressRecord(1, Activity, $"{progress} ({progress.RatePerSecond:0.0}/s)");
-            if (TotalCount > 0)
+            progressShown = true;
+            nextProgress = unchecked(now + ProgressIntervalMs);
+            var status = engine.Status(TotalCount);
+            var record = new ProgressRecord(1, Activity, status.Description)
             {
-                record.PercentComplete = (int)Math.Min(100, progress.Completed * 100 / TotalCount);
-                if (progress.RatePerSecond > 0 && TotalCount > progress.Completed)
-                {
-                    record.SecondsRemaining = (int)Math.Min(int.MaxValue, (TotalCount - progress.Completed) / progress.RatePerSecond);
-                }
+                PercentComplete = status.PercentComplete,
+                SecondsRemaining = status.SecondsRemaining,
+            };
+            if (status.CurrentOperation is { } operation)
+            {
+                record.CurrentOperation = operation;
             }
 
             WriteProgress(record);

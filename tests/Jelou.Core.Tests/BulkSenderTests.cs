@@ -388,7 +388,7 @@ public sealed class BulkSenderTests
         Assert.All(completions, c => Assert.Equal(SendStatus.Sent, c.Result.Status));
         var notice = Assert.Single(first);
         Assert.Contains("429", notice, StringComparison.Ordinal);
-        Assert.StartsWith("Attempt 1 failed", notice, StringComparison.Ordinal);
+        Assert.StartsWith("Row 1: attempt 1 failed", notice, StringComparison.Ordinal);
         Assert.Empty(second);
     }
 

@@ -22,5 +22,15 @@ namespace Jelou.Bulk
         /// that finished the send; it must not throw (an exception is lost with that thread's work, the row is still reported).
         /// </summary>
         public Func<JelouApiException, bool> IsBatchFatal { get; init; } = e => e.IsAccountLevel;
+
+        /// <summary>
+        /// Called on the thread that submits rows while it waits in Submit or Drain: about every
+        /// <see cref="HeartbeatInterval"/>, and soon after a retry is decided. PowerShell may be written to only from
+        /// that thread, so this is where progress is refreshed and retry notices are written while nothing completes.
+        /// </summary>
+        internal Action? Heartbeat { get; init; }
+
+        /// <summary>How often <see cref="Heartbeat"/> is called while the caller's thread waits.</summary>
+        internal TimeSpan HeartbeatInterval { get; init; } = TimeSpan.FromMilliseconds(250);
     }
 }

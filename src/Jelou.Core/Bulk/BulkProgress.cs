@@ -6,6 +6,7 @@ namespace Jelou.Bulk
     public sealed class BulkProgress
     {
         private readonly Stopwatch clock = Stopwatch.StartNew();
+        private TimeSpan sendingSince = TimeSpan.MinValue;
 
         /// <summary>Rows handed to the engine.</summary>
         public long Submitted { get; internal set; }
@@ -34,8 +35,34 @@ namespace Jelou.Bulk
         /// <summary>Time since the batch began.</summary>
         public TimeSpan Elapsed => clock.Elapsed;
 
-        /// <summary>Completed rows per second so far.</summary>
-        public double RatePerSecond => Elapsed.TotalSeconds > 0 ? Completed / Elapsed.TotalSeconds : 0;
+        /// <summary>
+        /// Rows the server answered (or that failed on the way) per second, since the first row went out; 0 until one has.
+        /// Rows that never go to the server (Skipped, WhatIf) take no time and are left out: counting an instant skip
+        /// against a clock that has barely started reported rates in the thousands while the first sends were still out.
+        /// </summary>
+        public double RatePerSecond
+        {
+            get
+            {
+                var sent = Sent + Failed + Unknown;
+                if (sent == 0 || sendingSince == TimeSpan.MinValue)
+                {
+                    return 0;
+                }
+
+                var seconds = (clock.Elapsed - sendingSince).TotalSeconds;
+                return seconds > 0 ? sent / seconds : 0;
+            }
+        }
+
+        /// <summary>The first row is on its way: the rate is measured from now. Pipeline thread only.</summary>
+        internal void MarkSending()
+        {
+            if (sendingSince == TimeSpan.MinValue)
+            {
+                sendingSince = clock.Elapsed;
+            }
+        }
 
         /// <summary>One line such as "120 sent, 2 failed, 1 skipped".</summary>
         public override string ToString()

@@ -1,4 +1,6 @@
 using System.Collections.Concurrent;
+using System.Globalization;
+using System.Text;
 using System.Threading.RateLimiting;
 using Jelou.Http;
 using Jelou.Results;
@@ -14,6 +16,8 @@ namespace Jelou.Bulk
     /// <see cref="Submit"/>, <see cref="Record"/>, <see cref="TakeReady"/> and <see cref="Drain"/> must be called from
     /// one thread. The caller's thread validates rows and queues them; a send that finishes starts the next queued row
     /// on its own thread-pool thread, so the requests in flight never wait for the pipeline thread to wake up.
+    /// While the caller's thread waits, it wakes every <see cref="BulkOptions.HeartbeatInterval"/>, and at once for a
+    /// retry notice, to hand over finished rows and call <see cref="BulkOptions.Heartbeat"/> (progress, Verbose).
     /// </remarks>
     public sealed class BulkSender : IDisposable
     {
@@ -34,6 +38,8 @@ namespace Jelou.Bulk
         private readonly ConcurrentQueue<BulkItem> queued = new();
         private readonly ConcurrentQueue<BulkCompletion> ready = new();
         private readonly ConcurrentQueue<string> log = new();
+        private readonly Action? heartbeat;
+        private readonly int heartbeatMs;
 
         // The pipeline thread sleeps on this while the queue is full or, at the end, while sends are in flight.
         // No spinning: a spinning wait takes CPU from the very sends it waits for.
@@ -46,6 +52,8 @@ namespace Jelou.Bulk
         private int active;
         private int waitMode;
         private int outstanding;
+        private int nextBeat;
+        private int noticed;
 
         /// <summary>Creates an engine over a client.</summary>
         public BulkSender(JelouClient client, BulkOptions options)
@@ -77,7 +85,9 @@ namespace Jelou.Bulk
             queueLimit = 4 * options.ThrottleLimit;
             lowWater = queueLimit / 2;
             pacer = options.RateLimit is { } rate ? CreatePacer(rate) : null;
-            requestOptions = new SendRequestOptions { Retry = options.Retry, Pacer = pacer, OnRetry = log.Enqueue, ThrottleLimit = options.ThrottleLimit };
+            requestOptions = new SendRequestOptions { Retry = options.Retry, Pacer = pacer, OnRowRetry = Notice, ThrottleLimit = options.ThrottleLimit };
+            heartbeat = options.Heartbeat;
+            heartbeatMs = (int)Math.Max(1, Math.Min(int.MaxValue / 2, options.HeartbeatInterval.TotalMilliseconds));
         }
 
         /// <summary>Running totals.</summary>
@@ -114,13 +124,14 @@ namespace Jelou.Bulk
 
             // Created here, on the caller's thread, so a missing credential surfaces as the caller's exception.
             sender ??= client.Value;
+            Progress.MarkSending();
             outstanding++;
             queued.Enqueue(item);
             Interlocked.Increment(ref queuedCount);
             Pump();
             if (Volatile.Read(ref queuedCount) >= queueLimit)
             {
-                WaitFor(WaitingForRoom, () => Volatile.Read(ref queuedCount) <= lowWater || IsStopped);
+                WaitFor(WaitingForRoom, () => Volatile.Read(ref queuedCount) <= lowWater || IsStopped, onCompleted);
             }
 
             TakeReady(onCompleted);
@@ -171,13 +182,64 @@ namespace Jelou.Bulk
                 {
                     // Rows still queued with a slot free would otherwise wait for a send that never comes.
                     Pump();
-                    WaitFor(WaitingForCompletion, () => !ready.IsEmpty || (IsStopped && !queued.IsEmpty));
+                    WaitFor(WaitingForCompletion, () => !ready.IsEmpty || (IsStopped && !queued.IsEmpty), onCompleted);
                 }
             }
         }
 
         /// <summary>Retry notices since the last call, for Verbose output on the pipeline thread.</summary>
         public IEnumerable<string> TakeLog() => log.IsEmpty ? Array.Empty<string>() : DrainLog();
+
+        /// <summary>
+        /// What progress shows now: counts, sends in flight, the rate, and a client-wide pause with its reason and end;
+        /// percentage and time remaining when <paramref name="totalCount"/> is known (above 0). Pipeline thread only.
+        /// </summary>
+        internal BulkStatus Status(long totalCount)
+        {
+            var progress = Progress;
+            var pause = sender?.Pause;
+            var text = new StringBuilder();
+            string? operation = null;
+            var pausedSeconds = 0;
+            if (pause is { } p)
+            {
+                var until = p.ResumesAt.ToLocalTime().ToString("HH:mm:ss", CultureInfo.InvariantCulture);
+                pausedSeconds = (int)Math.Ceiling(Math.Max(0, (p.ResumesAt - DateTimeOffset.UtcNow).TotalSeconds));
+                text.Append("Paused for ").Append(pausedSeconds.ToString(CultureInfo.InvariantCulture)).Append("s (").Append(p.Reason).Append("), until ").Append(until).Append(". ");
+                operation = "The whole batch waits until " + until + ", then goes on: the API answered " + p.Reason + ".";
+            }
+
+            text.Append(progress);
+            var flying = Volatile.Read(ref active);
+            if (flying > 0)
+            {
+                text.Append("; ").Append(flying.ToString(CultureInfo.InvariantCulture)).Append(" in flight");
+            }
+
+            var rate = progress.RatePerSecond;
+            if (rate > 0)
+            {
+                text.Append("; ").Append(rate.ToString(rate >= 10 ? "0" : "0.0", CultureInfo.CurrentCulture)).Append("/s");
+            }
+
+            if (pacer is TokenBucketRateLimiter bucket && options.RateLimit is { } limit && bucket.GetStatistics()?.CurrentQueuedCount > 0)
+            {
+                text.Append("; held to ").Append(limit.ToString("0.##", CultureInfo.CurrentCulture)).Append("/s by -RateLimit");
+            }
+
+            var percent = -1;
+            var secondsLeft = -1;
+            if (totalCount > 0)
+            {
+                percent = (int)Math.Min(100, progress.Completed * 100 / totalCount);
+                if (rate > 0 && totalCount > progress.Completed)
+                {
+                    secondsLeft = (int)Math.Min(int.MaxValue, pausedSeconds + ((totalCount - progress.Completed) / rate));
+                }
+            }
+
+            return new BulkStatus(text.ToString(), operation, percent, secondsLeft);
+        }
 
         /// <summary>Stops the batch: cancels requests in flight and sends nothing more (Ctrl+C).</summary>
         public void Cancel()
@@ -310,7 +372,7 @@ namespace Jelou.Bulk
             {
                 try
                 {
-                    var outcome = await item.Send(sender!, requestOptions, cancellation.Token).ConfigureAwait(false);
+                    var outcome = await Start(item).ConfigureAwait(false);
                     Apply(result, outcome);
                     error = outcome.Error;
                 }
@@ -338,6 +400,25 @@ namespace Jelou.Bulk
             }
         }
 
+        /// <summary>
+        /// Calls the row's send with its row number in <see cref="JelouClient.SendingRow"/>, which the client reads as the
+        /// send begins, so its retry notices name the row. A thread-static set and reset costs the shared options
+        /// nothing; an options object or delegate per row would be an allocation on every send.
+        /// </summary>
+        private Task<SendOutcome> Start(BulkItem item)
+        {
+            var outer = JelouClient.SendingRow;
+            JelouClient.SendingRow = item.Result.Row;
+            try
+            {
+                return item.Send(sender!, requestOptions, cancellation.Token);
+            }
+            finally
+            {
+                JelouClient.SendingRow = outer;
+            }
+        }
+
         /// <summary>Hands a finished row to the pipeline thread and frees its slot.</summary>
         private void Complete(BulkCompletion completion)
         {
@@ -355,8 +436,11 @@ namespace Jelou.Bulk
             }
         }
 
-        /// <summary>Sleeps on the pipeline thread until <paramref name="done"/> holds; senders wake it when it may.</summary>
-        private void WaitFor(int mode, Func<bool> done)
+        /// <summary>
+        /// Sleeps on the pipeline thread until <paramref name="done"/> holds; senders wake it when it may. With a
+        /// heartbeat it also wakes on a timer and for retry notices, since only this thread may write to PowerShell.
+        /// </summary>
+        private void WaitFor(int mode, Func<bool> done, Action<BulkCompletion> onCompleted)
         {
             while (!done())
             {
@@ -365,13 +449,50 @@ namespace Jelou.Bulk
                 // Announce the wait before looking again: a sender that changes the state now either sees the mode
                 // and wakes this thread, or its change is visible to the check below.
                 Interlocked.Exchange(ref waitMode, mode);
-                if (!done())
+                if (!done() && (heartbeat is null || Volatile.Read(ref noticed) == 0))
                 {
-                    signal.Wait();
+                    // Clamped: a tick count wraps after 24.9 days, and a beat long overdue is due at once.
+                    signal.Wait(heartbeat is null ? Timeout.Infinite : Math.Min(heartbeatMs, Math.Max(1, unchecked(nextBeat - Environment.TickCount))));
                 }
 
                 Volatile.Write(ref waitMode, NotWaiting);
+                Beat(onCompleted);
             }
+        }
+
+        /// <summary>Calls the heartbeat when it is due or a retry notice waits, after handing over the rows finished so far.</summary>
+        private void Beat(Action<BulkCompletion> onCompleted)
+        {
+            if (heartbeat is null)
+            {
+                return;
+            }
+
+            var now = Environment.TickCount;
+            if (Interlocked.Exchange(ref noticed, 0) == 0 && unchecked(now - nextBeat) < 0)
+            {
+                return;
+            }
+
+            nextBeat = unchecked(now + heartbeatMs);
+
+            // While it waits for room in the queue this thread takes no results, so a burst of them would otherwise be
+            // shown only once the queue is half empty again.
+            TakeReady(onCompleted);
+            heartbeat();
+        }
+
+        /// <summary>A retry was decided on a send's thread: queued for Verbose with its row, and the pipeline thread woken to write it.</summary>
+        private void Notice(long row, string sentence)
+        {
+            // Row 0: a send whose delegate awaited something before it called the client, so the row is not known.
+            log.Enqueue(row <= 0 || sentence.Length == 0
+                ? sentence
+                : "Row " + row.ToString(CultureInfo.InvariantCulture) + ": " + char.ToLowerInvariant(sentence[0]) + sentence.Substring(1));
+            Volatile.Write(ref noticed, 1);
+
+            // Unconditional, and rare: a wait that begins after this sees the flag instead.
+            Wake();
         }
 
         /// <summary>Wakes the pipeline thread if it waits for <paramref name="mode"/>; only the first of many senders does.</summary>

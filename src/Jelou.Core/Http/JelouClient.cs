@@ -22,6 +22,13 @@ namespace Jelou.Http
         // Text, like the default headers below: a typed value would be formatted again for every request.
         private const string JsonContentType = "application/json; charset=utf-8";
         private static readonly ResiliencePropertyKey<AttemptState> StateKey = new("Jelou.AttemptState");
+
+        /// <summary>
+        /// The row a send is started for, set by the bulk engine around the synchronous start of the call and read once
+        /// as the send begins (before its first await), so the send's retry notices can name the row.
+        /// </summary>
+        [ThreadStatic]
+        internal static long SendingRow;
         private readonly HttpClient http;
         private readonly Redactor redactor;
         private readonly BackoffGate gate = new();
@@ -119,12 +126,15 @@ namespace Jelou.Http
             }
 
             var retry = (options?.Retry ?? RetrySettings.Default) with { RetryPossiblyDelivered = true };
-            var readOptions = new SendRequestOptions { Retry = retry, Pacer = options?.Pacer, OnRetry = options?.OnRetry, ThrottleLimit = options?.ThrottleLimit };
+            var readOptions = new SendRequestOptions { Retry = retry, Pacer = options?.Pacer, OnRetry = options?.OnRetry, OnRowRetry = options?.OnRowRetry, ThrottleLimit = options?.ThrottleLimit };
             return SendAsync(HttpMethod.Get, Resolve(templateUris, botId, "v1/bots/", "/templates"), null, readOptions, cancellationToken);
         }
 
         /// <inheritdoc />
         public void Dispose() => http.Dispose();
+
+        /// <summary>The client-wide pause in force after a 429 or 503 (when requests resume, and why), or null.</summary>
+        internal (DateTimeOffset ResumesAt, string Reason)? Pause => gate.Current;
 
         /// <summary>Makes any text safe to show: removes this client's secret and Basic token.</summary>
         public string Redact(string text) => redactor.Redact(text);
@@ -470,6 +480,7 @@ namespace Jelou.Http
             private readonly TimeSpan totalTimeout;
             private readonly bool unlimited;
             private readonly long started;
+            private readonly long row;
             private List<string>? retryReasons;
             private int inFlight;
             private int ambiguous;
@@ -487,6 +498,7 @@ namespace Jelou.Http
                 // Infinite, or longer than a timer can run (about 24.8 days): no budget at all.
                 unlimited = totalTimeout == Timeout.InfiniteTimeSpan || totalTimeout.TotalMilliseconds >= int.MaxValue;
                 started = Stopwatch.GetTimestamp();
+                row = SendingRow;
             }
 
             public int Attempts { get; private set; }
@@ -523,6 +535,7 @@ namespace Jelou.Http
             {
                 (retryReasons ??= new List<string>()).Add(sentence);
                 options?.OnRetry?.Invoke(sentence);
+                options?.OnRowRetry?.Invoke(row, sentence);
             }
 
             public ValueTask<Outcome<HttpResponseMessage>> NextAttemptAsync(CancellationToken cancellationToken)
@@ -600,9 +613,10 @@ namespace Jelou.Http
 
                     if (status == 429 || status == 503)
                     {
-                        var wait = ErrorBodyParser.ParseRetryAfter(response.Headers.RetryAfter, DateTimeOffset.UtcNow) ?? TimeSpan.FromSeconds(1);
+                        var asked = ErrorBodyParser.ParseRetryAfter(response.Headers.RetryAfter, DateTimeOffset.UtcNow);
+                        var wait = asked ?? TimeSpan.FromSeconds(1);
                         var cap = options?.Retry?.MaximumRetryDelay ?? RetrySettings.Default.MaximumRetryDelay;
-                        client.gate.PauseFor(wait > cap ? cap : wait);
+                        client.gate.PauseFor(wait > cap ? cap : wait, PauseReason(status, asked, cap));
                     }
 
                     Interlocked.Exchange(ref inFlight, 0);
@@ -658,6 +672,15 @@ namespace Jelou.Http
                     Interlocked.Exchange(ref inFlight, 0);
                     return Outcome.FromException<HttpResponseMessage>(ex);
                 }
+            }
+
+            /// <summary>Why the batch pauses, in the words progress shows: "429 Too Many Requests, Retry-After 30s".</summary>
+            private static string PauseReason(int status, TimeSpan? asked, TimeSpan cap)
+            {
+                var name = status == 429 ? "429 Too Many Requests" : "503 Service Unavailable";
+                return asked is not { } wait ? name + ", no Retry-After"
+                    : wait > cap ? $"{name}, Retry-After {ErrorBodyParser.Seconds(wait)}, at most {ErrorBodyParser.Seconds(cap)} waited"
+                    : $"{name}, Retry-After {ErrorBodyParser.Seconds(wait)}";
             }
 
             /// <summary>True when this attempt's body was never written, over a handler that writes it only once connected.</summary>

@@ -19,5 +19,11 @@ namespace Jelou.Http
 
         /// <summary>Called on a pool thread for each retry, with a sentence saying why; must be thread-safe.</summary>
         public Action<string>? OnRetry { get; init; }
+
+        /// <summary>
+        /// As <see cref="OnRetry"/>, with the row number the send began under (<see cref="JelouClient.SendingRow"/>,
+        /// 0 when none was set), so one options object shared by a batch can say which row is retried.
+        /// </summary>
+        internal Action<long, string>? OnRowRetry { get; init; }
     }
 }
