@@ -49,6 +49,38 @@ public sealed class BulkHeartbeatTests
     }
 
     [Fact]
+    public async Task Drain_ends_when_a_heartbeat_took_the_last_result()
+    {
+        await using var server = await FakeJelouServer.StartAsync();
+        server.Faults.LatencyMs = 5;
+        using var client = CoreTestSupport.ClientFor(server);
+
+        // A heartbeat every millisecond: the last answer often arrives just before one, which then hands it over.
+        // Drain must see that nothing is left, not wait for an answer that already came.
+        for (var batch = 0; batch < 30; batch++)
+        {
+            var completions = 0;
+            var run = OnDedicatedThread(() =>
+            {
+                using var sender = new BulkSender(client, new BulkOptions
+                {
+                    ThrottleLimit = 1,
+                    HeartbeatInterval = TimeSpan.FromMilliseconds(1),
+                    Heartbeat = () => Thread.Sleep(1),
+                });
+                sender.Submit(Rows(1).Single(), _ => completions++);
+                sender.Drain(_ => completions++);
+                return sender.InFlight;
+            });
+
+            var finished = await Task.WhenAny(run, Task.Delay(TimeSpan.FromSeconds(10)));
+            Assert.True(ReferenceEquals(run, finished), $"batch {batch}: Drain did not end");
+            Assert.Equal(0, await run);
+            Assert.Equal(1, completions);
+        }
+    }
+
+    [Fact]
     public async Task A_retry_notice_names_its_row_and_reaches_the_heartbeat_before_the_row_finishes()
     {
         await using var server = await FakeJelouServer.StartAsync();

@@ -182,7 +182,8 @@ namespace Jelou.Bulk
                 {
                     // Rows still queued with a slot free would otherwise wait for a send that never comes.
                     Pump();
-                    WaitFor(WaitingForCompletion, () => !ready.IsEmpty || (IsStopped && !queued.IsEmpty), onCompleted);
+                    // outstanding == 0: a heartbeat while waiting may have handed over the last rows itself.
+                    WaitFor(WaitingForCompletion, () => outstanding == 0 || !ready.IsEmpty || (IsStopped && !queued.IsEmpty), onCompleted);
                 }
             }
         }
