@@ -262,8 +262,7 @@ namespace Jelou.HelpBuilder
                     continue;
                 }
 
-                // A ```yaml block is the metadata block of the platyPS layout, which the assembly gives now.
-                var description = body.Where(b => !(b.Kind == BlockKind.Code && b.Info == "yaml")).ToList();
+                var description = body;
                 if (!description.Any(HasText))
                 {
                     errors.Add(path, heading.Line, $"-{parameter.Name} has no description.");
@@ -271,7 +270,10 @@ namespace Jelou.HelpBuilder
 
                 foreach (var code in description.Where(b => b.Kind == BlockKind.Code))
                 {
-                    errors.Add(path, code.Line, $"-{parameter.Name}: a parameter description cannot hold a code block; show code in an example.");
+                    // platyPS puts the metadata in a ```yaml block; here the assembly is the one copy of it.
+                    errors.Add(path, code.Line, code.Info == "yaml"
+                        ? $"-{parameter.Name}: remove the ```yaml block; the type, sets, aliases, position, pipeline input and default come from the assembly (a default other than None or False goes in [PSDefaultValue(Help = \"...\")] on the property)."
+                        : $"-{parameter.Name}: a parameter description cannot hold a code block; show code in an example.");
                 }
 
                 parameter.Description = description.Where(b => b.Kind != BlockKind.Code).ToList();
@@ -279,13 +281,9 @@ namespace Jelou.HelpBuilder
             }
         }
 
-        /// <summary>The platyPS layout's ## SYNTAX, which is generated from the assembly now.</summary>
-        private static void ReadSyntax(string path, int line, HelpErrors errors)
-        {
-            _ = path;
-            _ = line;
-            _ = errors;
-        }
+        /// <summary>The platyPS layout's ## SYNTAX: known, so that the error says what to do instead.</summary>
+        private static void ReadSyntax(string path, int line, HelpErrors errors) =>
+            errors.Add(path, line, "remove '## SYNTAX'; the syntax is generated from the cmdlet's parameter sets in the assembly.");
 
         private static void ReadExamples(CommandHelp help, List<Block> blocks, int line, HelpErrors errors)
         {

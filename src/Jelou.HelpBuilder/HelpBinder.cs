@@ -14,6 +14,11 @@ namespace Jelou.HelpBuilder
             var shared = new Dictionary<string, List<ParameterHelp>?>(StringComparer.Ordinal);
             foreach (var command in commands)
             {
+                foreach (var file in command.SharedParameterFiles)
+                {
+                    AddShared(command, file, shared, errors);
+                }
+
                 var metadata = cmdlets.FirstOrDefault(c => string.Equals(c.Name, command.Name, StringComparison.OrdinalIgnoreCase));
                 if (metadata is null)
                 {
@@ -22,10 +27,6 @@ namespace Jelou.HelpBuilder
                 }
 
                 command.Metadata = metadata;
-                foreach (var file in command.SharedParameterFiles)
-                {
-                    AddShared(command, file, shared, errors);
-                }
 
                 foreach (var parameter in command.Parameters.ToList())
                 {

@@ -411,6 +411,11 @@ public sealed partial class HelpTests(HelpFixture help) : IClassFixture<HelpFixt
     [InlineData("# Bad-Thing\n\n## DESCRIPTION\nText.\n", "'## SYNOPSIS' is missing")]
     [InlineData("# Bad-Thing\n\n## SYNOPSIS\nS.\n\n## DESCRIPTION\nD.\n\n## EXAMPLES\n\n### Example 1: x\nNo code here.\n\n## PARAMETERS\n\n## INPUTS\n\n### None\nN.\n\n## OUTPUTS\n\n### None\nN.\n", "example 1 has no ```powershell code block")]
     [InlineData("# Bad-Thing\n\n## SYNOPSIS\nS.\n\n## DESCRIPTION\nD.\n\n## EXAMPLES\n\n### Example 1: x\n```powershell\nBad-Thing\n```\n\nRuns it.\n\n## PARAMETERS\n\n### -Name\nThe name.\n\n### -Name\nAgain.\n\n## INPUTS\n\n### None\nN.\n\n## OUTPUTS\n\n### None\nN.\n", "-Name is documented twice")]
+    [InlineData("# Bad-Thing\n\n## SYNOPSIS\nS.\n\n## DESCRIPTION\nD.\n\n## EXAMPLES\n\n### Example 1: x\n```powershell\nBad-Thing\n```\n\nRuns it.\n\n## PARAMETERS\n\n### -Name\nThe name.\n\n```yaml\nType: String\nRequired: True\n```\n\n## INPUTS\n\n### None\nN.\n\n## OUTPUTS\n\n### None\nN.\n", "-Name: remove the ```yaml block")]
+    [InlineData("# Bad-Thing\n\n## SYNOPSIS\nS.\n\n## SYNTAX\n\n```\nBad-Thing [-Name <String>]\n```\n\n## DESCRIPTION\nD.\n", "remove '## SYNTAX'")]
+    [InlineData("---\nshared parameters: Shared/Nowhere.md\n---\n\n# Bad-Thing\n\n## SYNOPSIS\nS.\n\n## DESCRIPTION\nD.\n", "names a file that does not exist")]
+    [InlineData("---\nexternal help file: [unclosed\n---\n\n# Bad-Thing\n\n## SYNOPSIS\nS.\n", "the front matter is not valid YAML")]
+    [InlineData("# Bad-Thing\n\n## SYNOPSIS\nS.\n\n## DESCRIPTION\nD.\n", "Bad-Thing is not a cmdlet of Jelou.PowerShell.dll")]
     [InlineData("# Bad-Thing\n\n## SYNOPSIS\nS.\n\n## DESCRIPTION\nD.\n\n```powershell\nunclosed\n", "is never closed")]
     [InlineData("# Bad-Thing\n\n## SYNOPSIS\nS.\n\n## DESCRIPTON\nD.\n", "'## DESCRIPTON' is not a help section")]
     public void The_help_builder_fails_with_the_file_and_line_on_markdown_it_cannot_parse(string markdown, string expected)
