@@ -148,9 +148,13 @@ public sealed partial class HelpTests(HelpFixture help) : IClassFixture<HelpFixt
         Report(problems);
     }
 
+    /// <summary>The cmdlets whose output has a Status of type SendStatus (the send report), from the assembly.</summary>
+    public static TheoryData<string> ReportingCmdlets() => ModuleMetadata.CmdletNames(c => c.OutputTypes
+        .OfType<Type>()
+        .Any(t => t.GetProperty("Status")?.PropertyType.FullName == "Jelou.Results.SendStatus"));
+
     [Theory]
-    [InlineData("Send-JelouBotMessage")]
-    [InlineData("Send-JelouRoomMessage")]
+    [MemberData(nameof(ReportingCmdlets))]
     public void Send_cmdlets_document_every_status_of_the_report(string name)
     {
         var outputs = string.Join("\n", help.Help[name].Element(Command + "returnValues")!.Descendants(Maml + "para").Select(p => p.Value));
