@@ -420,7 +420,6 @@ public sealed partial class HelpTests(HelpFixture help) : IClassFixture<HelpFixt
 public sealed partial class HelpFixture : IDisposable
 {
     public const string Sma = "System.Management.Automation";
-    public const string AllSets = "__AllParameterSets";
     public const string HelpFileName = "Jelou.PowerShell.dll-Help.xml";
 
     public static readonly XNamespace Maml = "http://schemas.microsoft.com/maml/2004/10";
@@ -577,7 +576,7 @@ public sealed partial class HelpFixture : IDisposable
     private static partial Regex ModuleVersionPattern();
 }
 
-/// <summary>A cmdlet as PowerShell's binder sees it: name, ShouldProcess support, default set and parameters.</summary>
+/// <summary>A cmdlet as the example check needs it: its name, ShouldProcess support and parameter spellings.</summary>
 public sealed class HelpCmdlet
 {
     public HelpCmdlet(Type type)
@@ -585,32 +584,17 @@ public sealed class HelpCmdlet
         var cmdlet = HelpFixture.Find(type.GetCustomAttributesData(), HelpFixture.Sma + ".CmdletAttribute")!;
         Name = (string)cmdlet.ConstructorArguments[0].Value! + "-" + (string)cmdlet.ConstructorArguments[1].Value!;
         SupportsShouldProcess = HelpFixture.Named<bool>(cmdlet, "SupportsShouldProcess");
-        DefaultParameterSet = HelpFixture.Named<string>(cmdlet, "DefaultParameterSetName");
         Parameters = type.GetProperties(BindingFlags.Public | BindingFlags.Instance)
-            .Select(p => (Property: p, Declarations: p.GetCustomAttributesData().Where(a => a.AttributeType.FullName == HelpFixture.Sma + ".ParameterAttribute").ToList()))
-            .Where(p => p.Declarations.Count > 0)
-            .Select(p => new HelpParameter(p.Property, p.Declarations))
+            .Where(p => p.GetCustomAttributesData().Any(a => a.AttributeType.FullName == HelpFixture.Sma + ".ParameterAttribute"))
+            .Select(p => new HelpParameter(p))
             .ToList();
-        var named = Parameters.SelectMany(p => p.Sets.Keys).Where(s => s != HelpFixture.AllSets).Distinct().ToList();
-        ParameterSets = named.Count > 0 ? named : [HelpFixture.AllSets];
     }
 
     public string Name { get; }
 
     public bool SupportsShouldProcess { get; }
 
-    public string? DefaultParameterSet { get; }
-
     public IReadOnlyList<HelpParameter> Parameters { get; }
-
-    /// <summary>The parameters a user sees in the syntax: DontShow ones (the pipeline's InputObject) are left out of it, as Get-Help leaves them out; they are still documented.</summary>
-    public IEnumerable<HelpParameter> Visible => Parameters.Where(p => !p.DontShow);
-
-    public IReadOnlyList<string> ParameterSets { get; }
-
-    /// <summary>The visible parameters of a set, plus -WhatIf and -Confirm when the cmdlet supports ShouldProcess.</summary>
-    public IEnumerable<string> ParameterNamesInSet(string set) =>
-        Visible.Where(p => p.In(set) is not null).Select(p => p.Name).Concat(SupportsShouldProcess ? ["WhatIf", "Confirm"] : []);
 
     /// <summary>True when <paramref name="token"/> (without the dash) names a parameter, an alias or a common parameter of this cmdlet.</summary>
     public bool Accepts(string token) =>
@@ -630,80 +614,23 @@ public sealed class HelpCmdlet
     public override string ToString() => Name;
 }
 
-/// <summary>One [Parameter] property: type, aliases, wildcard support and its declaration per parameter set.</summary>
+/// <summary>One [Parameter] property: its name and aliases.</summary>
 public sealed class HelpParameter
 {
-    public HelpParameter(PropertyInfo property, IReadOnlyList<CustomAttributeData> declarations)
+    public HelpParameter(PropertyInfo property)
     {
         Name = property.Name;
-        Type = property.PropertyType;
-        var attributes = property.GetCustomAttributesData();
-        Aliases = attributes.Where(a => a.AttributeType.FullName == HelpFixture.Sma + ".AliasAttribute").SelectMany(HelpFixture.Strings).ToList();
-        SupportsWildcards = HelpFixture.Find(attributes, HelpFixture.Sma + ".SupportsWildcardsAttribute") is not null;
-        Sets = declarations.ToDictionary(
-            d => HelpFixture.Named<string>(d, "ParameterSetName") ?? HelpFixture.AllSets,
-            d => new HelpDeclaration(
-                HelpFixture.Named<bool>(d, "Mandatory"),
-                HelpFixture.Named<int?>(d, "Position") is { } position && position != int.MinValue ? position : null,
-                HelpFixture.Named<bool>(d, "ValueFromPipeline"),
-                HelpFixture.Named<bool>(d, "ValueFromPipelineByPropertyName")));
-        DontShow = declarations.Any(d => HelpFixture.Named<bool>(d, "DontShow"));
+        Aliases = property.GetCustomAttributesData().Where(a => a.AttributeType.FullName == HelpFixture.Sma + ".AliasAttribute").SelectMany(HelpFixture.Strings).ToList();
     }
 
     public string Name { get; }
-
-    public Type Type { get; }
 
     public IReadOnlyList<string> Aliases { get; }
 
     public IEnumerable<string> Spellings => Aliases.Prepend(Name);
 
-    public bool SupportsWildcards { get; }
-
-    public bool DontShow { get; }
-
-    public IReadOnlyDictionary<string, HelpDeclaration> Sets { get; }
-
-    /// <summary>The declaration that applies in a set (its own, or the one for all sets), or null when the parameter is not in it.</summary>
-    public HelpDeclaration? In(string set) =>
-        Sets.TryGetValue(set, out var own) ? own : Sets.TryGetValue(HelpFixture.AllSets, out var all) ? all : null;
-
-    /// <summary>How Get-Help names the type: String, String[], Double (for double?), PSCredential, SwitchParameter.</summary>
-    public string TypeName => Display(Type);
-
-    /// <summary>The pipelineInput text of MAML: False, True (ByValue), True (ByPropertyName) or True (ByValue, ByPropertyName).</summary>
-    public string PipelineInput
-    {
-        get
-        {
-            var byValue = Sets.Values.Any(d => d.ByValue);
-            var byName = Sets.Values.Any(d => d.ByPropertyName);
-            return (byValue, byName) switch
-            {
-                (true, true) => "True (ByValue, ByPropertyName)",
-                (true, false) => "True (ByValue)",
-                (false, true) => "True (ByPropertyName)",
-                _ => "False",
-            };
-        }
-    }
-
-    private static string Display(Type type)
-    {
-        if (type.IsArray)
-        {
-            return Display(type.GetElementType()!) + "[]";
-        }
-
-        return type.IsGenericType && type.GetGenericTypeDefinition().FullName == "System.Nullable`1"
-            ? type.GetGenericArguments()[0].Name
-            : type.Name;
-    }
-
     public override string ToString() => "-" + Name;
 }
-
-public sealed record HelpDeclaration(bool Mandatory, int? Position, bool ByValue, bool ByPropertyName);
 
 /// <summary>A fact that runs only in Release, the configuration that stages the module folder.</summary>
 public sealed class ReleaseBuildFactAttribute : FactAttribute
