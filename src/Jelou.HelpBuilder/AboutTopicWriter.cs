@@ -76,7 +76,7 @@ namespace Jelou.HelpBuilder
             switch (block.Kind)
             {
                 case BlockKind.Heading:
-                    var heading = Inline.ToPlainText(block.Text);
+                    var heading = block.Text;
                     text.Append("  ").Append(heading).Append(NewLine);
                     if (block.Level == 3)
                     {
@@ -85,12 +85,12 @@ namespace Jelou.HelpBuilder
 
                     break;
                 case BlockKind.Paragraph:
-                    Wrap(text, Inline.ToPlainText(block.Text, glueCodeSpans: true), "    ", "    ");
+                    Wrap(text, block.Glued, "    ", "    ");
                     break;
                 case BlockKind.ListItem:
                     var indent = new string(' ', 4 + block.Level);
                     var marker = block.Info + " ";
-                    Wrap(text, Inline.ToPlainText(block.Text, glueCodeSpans: true), indent + marker, indent + new string(' ', marker.Length));
+                    Wrap(text, block.Glued, indent + marker, indent + new string(' ', marker.Length));
                     break;
                 case BlockKind.Code:
                     foreach (var line in block.Text.Split('\n'))

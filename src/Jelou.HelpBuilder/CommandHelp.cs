@@ -15,9 +15,6 @@ namespace Jelou.HelpBuilder
 
         public IReadOnlyList<Block> Description { get; set; } = Array.Empty<Block>();
 
-        /// <summary>The parameter sets in the order the syntax shows them; "(All)" alone when there are no named sets.</summary>
-        public IReadOnlyList<string> ParameterSets { get; set; } = Array.Empty<string>();
-
         public List<ParameterHelp> Parameters { get; } = new();
 
         public List<ExampleHelp> Examples { get; } = new();
@@ -30,58 +27,41 @@ namespace Jelou.HelpBuilder
 
         public List<LinkHelp> RelatedLinks { get; } = new();
 
-        /// <summary>The parameters a syntax line shows for a set (hidden ones left out), positional ones first by position, then the others as documented.</summary>
-        public IEnumerable<ParameterHelp> InSet(string set) => Parameters
-            .Where(p => p.IsInSet(set) && !p.DontShow)
-            .OrderBy(p => p.Position ?? int.MaxValue)
-            .ThenBy(p => p.IsCommonRiskParameter ? 1 : 0);
+        /// <summary>The files named under 'shared parameters:' in the front matter, relative to the help folder.</summary>
+        public IReadOnlyList<string> SharedParameterFiles { get; set; } = Array.Empty<string>();
+
+        /// <summary>The cmdlet as the assembly declares it; set once the help is matched with it.</summary>
+        public CmdletMetadata? Metadata { get; set; }
+
+        /// <summary>The parameter sets, the default first.</summary>
+        public IReadOnlyList<string> ParameterSets => Metadata?.ParameterSets ?? Array.Empty<string>();
+
+        /// <summary>
+        /// The parameters a syntax line shows for a set, each with its declaration there (hidden ones left out):
+        /// positional ones first by position, then the others as documented, -WhatIf and -Confirm last.
+        /// </summary>
+        public IEnumerable<(ParameterHelp Parameter, SetDeclaration Declaration)> InSet(string set) => Parameters
+            .Select(p => (Parameter: p, Declaration: p.Metadata.In(set)))
+            .Where(p => p.Declaration is not null && !p.Parameter.Metadata.DontShow)
+            .Select(p => (p.Parameter, p.Declaration!))
+            .OrderBy(p => p.Item2.Position ?? int.MaxValue)
+            .ThenBy(p => p.Parameter.Metadata.IsCommonRiskParameter ? 1 : 0);
     }
 
-    /// <summary>One parameter: its description and the metadata of its yaml block.</summary>
+    /// <summary>One parameter: the description its help file gives, and the metadata the assembly declares.</summary>
     internal sealed class ParameterHelp
     {
-        public const string AllSets = "(All)";
-
         public required string Name { get; init; }
+
+        /// <summary>The file that describes it: the cmdlet's own, or a shared parameters file.</summary>
+        public required string SourcePath { get; init; }
 
         public required int Line { get; init; }
 
         public IReadOnlyList<Block> Description { get; set; } = Array.Empty<Block>();
 
-        public string Type { get; set; } = string.Empty;
-
-        public IReadOnlyList<string> ParameterSets { get; set; } = new[] { AllSets };
-
-        public IReadOnlyList<string> Aliases { get; set; } = Array.Empty<string>();
-
-        public IReadOnlyList<string> AcceptedValues { get; set; } = Array.Empty<string>();
-
-        public bool Required { get; set; }
-
-        /// <summary>The position, or null for a named parameter.</summary>
-        public int? Position { get; set; }
-
-        public string DefaultValue { get; set; } = "None";
-
-        /// <summary>"False", "True (ByValue)", "True (ByPropertyName)" or "True (ByValue, ByPropertyName)".</summary>
-        public string PipelineInput { get; set; } = "False";
-
-        public bool Globbing { get; set; }
-
-        /// <summary>
-        /// A DontShow parameter, such as the pipeline's InputObject: described, so Get-Help -Parameter answers, but
-        /// left out of the syntax as PowerShell leaves it out of tab completion.
-        /// </summary>
-        public bool DontShow { get; set; }
-
-        public bool IsSwitch => string.Equals(Type, "SwitchParameter", StringComparison.OrdinalIgnoreCase);
-
-        public bool IsArray => Type.EndsWith("[]", StringComparison.Ordinal);
-
-        /// <summary>-WhatIf and -Confirm go last in a syntax line, as PowerShell shows them.</summary>
-        public bool IsCommonRiskParameter => Name is "WhatIf" or "Confirm";
-
-        public bool IsInSet(string set) => ParameterSets.Contains(AllSets) || ParameterSets.Contains(set);
+        /// <summary>Set when the help is matched with the cmdlet; a parameter the cmdlet lacks is an error before writing.</summary>
+        public ParameterMetadata Metadata { get; set; } = null!;
     }
 
     /// <summary>One example: a title, the PowerShell code and the explanation.</summary>

@@ -4,21 +4,22 @@ using System.Text.RegularExpressions;
 namespace Jelou.HelpBuilder
 {
     /// <summary>
-    /// Reads one cmdlet help file in the platyPS layout (# Name, then ## SYNOPSIS, ## SYNTAX, ## DESCRIPTION,
-    /// ## EXAMPLES, ## PARAMETERS, ## INPUTS, ## OUTPUTS, ## NOTES, ## RELATED LINKS) and reports everything it
-    /// cannot use, so a mistake fails the build instead of shipping incomplete help.
+    /// Reads one cmdlet help file in the platyPS layout (# Name, then ## SYNOPSIS, ## DESCRIPTION, ## EXAMPLES,
+    /// ## PARAMETERS, ## INPUTS, ## OUTPUTS, ## NOTES, ## RELATED LINKS), and the shared parameters files such a file
+    /// names, and reports everything it cannot use, so a mistake fails the build instead of shipping incomplete help.
+    /// The files hold prose and examples only: the syntax and the parameters' metadata come from the assembly.
     /// </summary>
     internal static class CommandHelpParser
     {
+        /// <summary>The front matter key that names shared parameters files, relative to the help file.</summary>
+        public const string SharedParametersKey = "shared parameters";
+
         private static readonly string[] KnownSections = { "SYNOPSIS", "SYNTAX", "DESCRIPTION", "EXAMPLES", "PARAMETERS", "INPUTS", "OUTPUTS", "NOTES", "RELATED LINKS" };
         private static readonly string[] RequiredSections = { "SYNOPSIS", "DESCRIPTION", "EXAMPLES", "PARAMETERS", "INPUTS", "OUTPUTS" };
         private static readonly string[] CodeLanguages = { "powershell", "ps", "ps1", "pwsh", string.Empty };
         private static readonly Regex CommandNamePattern = new(@"^[A-Z][A-Za-z]+-[A-Z][A-Za-z0-9]+$", RegexOptions.CultureInvariant);
         private static readonly Regex ExampleTitlePattern = new(@"^Example\s+(\d+)\s*(?::\s*(.+))?$", RegexOptions.CultureInvariant | RegexOptions.IgnoreCase);
         private static readonly Regex ParameterHeadingPattern = new(@"^-([A-Za-z][A-Za-z0-9]*)$", RegexOptions.CultureInvariant);
-        private static readonly Regex SetHeadingPattern = new(@"^([A-Za-z0-9_]+|\(All\))(\s+\(Default\))?$", RegexOptions.CultureInvariant);
-        private static readonly Regex SyntaxParameterPattern = new(@"(?<![\w-])-([A-Za-z][A-Za-z0-9]*)", RegexOptions.CultureInvariant);
-        private static readonly Regex LinkPattern = new(@"\[([^\]]+)\]\(([^)\s]*)\)", RegexOptions.CultureInvariant);
 
         public static CommandHelp? Parse(MarkdownDocument document, HelpErrors errors)
         {
@@ -43,7 +44,7 @@ namespace Jelou.HelpBuilder
                 errors.Add(path, blocks[0].Line, $"the heading names '{name}' but the file is {expectedName}.md; name the file after the command.");
             }
 
-            var help = new CommandHelp { Name = name, SourcePath = path };
+            var help = new CommandHelp { Name = name, SourcePath = path, SharedParameterFiles = document.FrontMatterList(SharedParametersKey) };
             var sections = SplitSections(document, blocks.Skip(1).ToList(), errors);
             foreach (var required in RequiredSections.Where(r => !sections.ContainsKey(r)))
             {
@@ -62,19 +63,12 @@ namespace Jelou.HelpBuilder
 
             if (sections.TryGetValue("PARAMETERS", out var parameters))
             {
-                ReadParameters(help, parameters.Blocks, errors);
+                ReadParameters(path, parameters.Blocks, help.Parameters, errors);
             }
 
-            help.ParameterSets = sections.TryGetValue("SYNTAX", out var syntax)
-                ? ReadSyntax(help, syntax.Blocks, syntax.Line, errors)
-                : SetsFromParameters(help);
-
-            foreach (var parameter in help.Parameters)
+            if (sections.TryGetValue("SYNTAX", out var syntax))
             {
-                foreach (var set in parameter.ParameterSets.Where(s => s != ParameterHelp.AllSets && !help.ParameterSets.Contains(s)))
-                {
-                    errors.Add(path, parameter.Line, $"-{parameter.Name} names the parameter set '{set}', which the SYNTAX section does not have ({string.Join(", ", help.ParameterSets)}).");
-                }
+                ReadSyntax(path, syntax.Line, errors);
             }
 
             if (sections.TryGetValue("EXAMPLES", out var examples))
@@ -97,7 +91,7 @@ namespace Jelou.HelpBuilder
                 help.Notes = Prose(path, "NOTES", notes.Blocks, notes.Line, errors, allowEmpty: true);
             }
 
-            if (document.FrontMatter.TryGetValue("online version", out var online) && online.Length > 0)
+            if (document.FrontMatterText("online version") is { Length: > 0 } online)
             {
                 help.RelatedLinks.Add(new LinkHelp { Text = "Online Version:", Uri = online });
             }
@@ -108,6 +102,44 @@ namespace Jelou.HelpBuilder
             }
 
             return help;
+        }
+
+        /// <summary>
+        /// A shared parameters file: an optional '# Title' with prose for whoever opens it, then '## PARAMETERS' with
+        /// '### -Name' sections exactly as in a cmdlet's file. The files that name it in their front matter get its
+        /// parameters after their own.
+        /// </summary>
+        public static List<ParameterHelp> ParseShared(MarkdownDocument document, HelpErrors errors)
+        {
+            var parameters = new List<ParameterHelp>();
+            var blocks = document.Blocks.ToList();
+            var start = blocks.FindIndex(b => b.Kind == BlockKind.Heading && b.Level == 2);
+            if (start < 0 || !string.Equals(blocks[start].Text, "PARAMETERS", StringComparison.Ordinal))
+            {
+                errors.Add(document.Path, start < 0 ? 1 : blocks[start].Line, "a shared parameters file has one section, '## PARAMETERS', with a '### -Name' heading per parameter.");
+                return parameters;
+            }
+
+            foreach (var block in blocks.Take(start).Where(b => b.Kind is BlockKind.Code or BlockKind.Table || (b.Kind == BlockKind.Heading && b.Level != 1)))
+            {
+                errors.Add(document.Path, block.Line, "before '## PARAMETERS' a shared parameters file holds only its '# Title' and prose about it.");
+            }
+
+            var rest = blocks.Skip(start + 1).ToList();
+            var end = rest.FindIndex(b => b.Kind == BlockKind.Heading && b.Level <= 2);
+            if (end >= 0)
+            {
+                errors.Add(document.Path, rest[end].Line, $"'{new string('#', rest[end].Level)} {rest[end].Text}' after ## PARAMETERS; a shared parameters file has no other section.");
+                rest = rest.Take(end).ToList();
+            }
+
+            ReadParameters(document.Path, rest, parameters, errors);
+            if (parameters.Count == 0)
+            {
+                errors.Add(document.Path, blocks[start].Line, "## PARAMETERS describes no parameter.");
+            }
+
+            return parameters;
         }
 
         /// <summary>Groups the blocks under each '## SECTION' heading.</summary>
@@ -182,9 +214,8 @@ namespace Jelou.HelpBuilder
 
         private static bool HasText(Block block) => block.Kind == BlockKind.Table ? block.Rows?.Count > 0 : block.Text.Trim().Length > 0;
 
-        private static void ReadParameters(CommandHelp help, List<Block> blocks, HelpErrors errors)
+        private static void ReadParameters(string path, List<Block> blocks, List<ParameterHelp> parameters, HelpErrors errors)
         {
-            var path = help.SourcePath;
             var index = 0;
             while (index < blocks.Count && blocks[index].Kind != BlockKind.Heading)
             {
@@ -224,15 +255,14 @@ namespace Jelou.HelpBuilder
                     continue;
                 }
 
-                var parameter = new ParameterHelp { Name = match.Groups[1].Value, Line = heading.Line };
-                if (help.Parameters.Any(p => string.Equals(p.Name, parameter.Name, StringComparison.OrdinalIgnoreCase)))
+                var parameter = new ParameterHelp { Name = match.Groups[1].Value, SourcePath = path, Line = heading.Line };
+                if (parameters.Any(p => string.Equals(p.Name, parameter.Name, StringComparison.OrdinalIgnoreCase)))
                 {
                     errors.Add(path, heading.Line, $"-{parameter.Name} is documented twice.");
                     continue;
                 }
 
-                var yaml = body.Where(b => b.Kind == BlockKind.Code && b.Info == "yaml").ToList();
-                var description = body.Where(b => !(b.Kind == BlockKind.Code && b.Info == "yaml")).ToList();
+                var description = body;
                 if (!description.Any(HasText))
                 {
                     errors.Add(path, heading.Line, $"-{parameter.Name} has no description.");
@@ -240,220 +270,20 @@ namespace Jelou.HelpBuilder
 
                 foreach (var code in description.Where(b => b.Kind == BlockKind.Code))
                 {
-                    errors.Add(path, code.Line, $"-{parameter.Name}: a parameter description cannot hold a code block other than its ```yaml metadata; show code in an example.");
+                    // platyPS puts the metadata in a ```yaml block; here the assembly is the one copy of it.
+                    errors.Add(path, code.Line, code.Info == "yaml"
+                        ? $"-{parameter.Name}: remove the ```yaml block; the type, sets, aliases, position, pipeline input and default come from the assembly (a default other than None or False goes in [PSDefaultValue(Help = \"...\")] on the property)."
+                        : $"-{parameter.Name}: a parameter description cannot hold a code block; show code in an example.");
                 }
 
                 parameter.Description = description.Where(b => b.Kind != BlockKind.Code).ToList();
-                if (yaml.Count != 1)
-                {
-                    errors.Add(path, heading.Line, $"-{parameter.Name} needs exactly one ```yaml block (Type, Parameter Sets, Aliases, Required, Position, Default value, Accept pipeline input, Accept wildcard characters); it has {yaml.Count}.");
-                }
-                else
-                {
-                    ReadParameterYaml(path, parameter, yaml[0], errors);
-                }
-
-                help.Parameters.Add(parameter);
+                parameters.Add(parameter);
             }
         }
 
-        private static void ReadParameterYaml(string path, ParameterHelp parameter, Block yaml, HelpErrors errors)
-        {
-            var seen = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
-            var lines = yaml.Text.Split('\n');
-            for (var l = 0; l < lines.Length; l++)
-            {
-                var line = lines[l];
-                var lineNumber = yaml.Line + 1 + l;
-                if (line.Trim().Length == 0)
-                {
-                    continue;
-                }
-
-                var colon = line.IndexOf(':', StringComparison.Ordinal);
-                if (colon <= 0)
-                {
-                    errors.Add(path, lineNumber, $"-{parameter.Name}: '{line.Trim()}' is not 'Key: value'.");
-                    continue;
-                }
-
-                var key = line[..colon].Trim();
-                var value = line[(colon + 1)..].Trim();
-                if (!seen.Add(key))
-                {
-                    errors.Add(path, lineNumber, $"-{parameter.Name}: '{key}' is given twice.");
-                    continue;
-                }
-
-                switch (key.ToLowerInvariant())
-                {
-                    case "type":
-                        if (value.Length == 0 || value.Any(char.IsWhiteSpace))
-                        {
-                            errors.Add(path, lineNumber, $"-{parameter.Name}: Type '{value}' must be one type name such as String or String[].");
-                        }
-
-                        parameter.Type = value;
-                        break;
-                    case "parameter sets":
-                        var sets = List(value);
-                        if (sets.Count == 0)
-                        {
-                            errors.Add(path, lineNumber, $"-{parameter.Name}: Parameter Sets is empty; write (All) or the set names.");
-                        }
-
-                        parameter.ParameterSets = sets;
-                        break;
-                    case "aliases":
-                        parameter.Aliases = value is "" or "None" or "none" ? Array.Empty<string>() : List(value);
-                        break;
-                    case "accepted values":
-                        parameter.AcceptedValues = List(value);
-                        break;
-                    case "required":
-                        parameter.Required = Boolean(path, lineNumber, parameter, key, value, errors);
-                        break;
-                    case "position":
-                        if (string.Equals(value, "Named", StringComparison.OrdinalIgnoreCase))
-                        {
-                            parameter.Position = null;
-                        }
-                        else if (int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var position))
-                        {
-                            parameter.Position = position;
-                        }
-                        else
-                        {
-                            errors.Add(path, lineNumber, $"-{parameter.Name}: Position '{value}' must be Named or a number.");
-                        }
-
-                        break;
-                    case "default value":
-                        parameter.DefaultValue = value.Length == 0 ? "None" : value;
-                        break;
-                    case "accept pipeline input":
-                        if (value is not ("False" or "True (ByValue)" or "True (ByPropertyName)" or "True (ByValue, ByPropertyName)"))
-                        {
-                            errors.Add(path, lineNumber, $"-{parameter.Name}: Accept pipeline input '{value}' must be False, True (ByValue), True (ByPropertyName) or True (ByValue, ByPropertyName).");
-                        }
-
-                        parameter.PipelineInput = value;
-                        break;
-                    case "accept wildcard characters":
-                        parameter.Globbing = Boolean(path, lineNumber, parameter, key, value, errors);
-                        break;
-                    case "dontshow":
-                        parameter.DontShow = Boolean(path, lineNumber, parameter, key, value, errors);
-                        break;
-                    default:
-                        errors.Add(path, lineNumber, $"-{parameter.Name}: unknown key '{key}'; use Type, Parameter Sets, Aliases, Accepted values, Required, Position, Default value, Accept pipeline input, Accept wildcard characters, DontShow.");
-                        break;
-                }
-            }
-
-            foreach (var required in new[] { "Type", "Parameter Sets", "Required", "Position", "Accept pipeline input" }.Where(k => !seen.Contains(k)))
-            {
-                errors.Add(path, yaml.Line, $"-{parameter.Name}: the yaml block has no '{required}:'.");
-            }
-        }
-
-        private static bool Boolean(string path, int line, ParameterHelp parameter, string key, string value, HelpErrors errors)
-        {
-            if (bool.TryParse(value, out var result))
-            {
-                return result;
-            }
-
-            errors.Add(path, line, $"-{parameter.Name}: {key} '{value}' must be True or False.");
-            return false;
-        }
-
-        private static List<string> List(string value) =>
-            value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToList();
-
-        /// <summary>
-        /// The '### SetName' (or '### SetName (Default)') headings give the parameter sets and their order; the code
-        /// block under each must list exactly the parameters that ## PARAMETERS puts in that set.
-        /// </summary>
-        private static List<string> ReadSyntax(CommandHelp help, List<Block> blocks, int line, HelpErrors errors)
-        {
-            var path = help.SourcePath;
-            var sets = new List<(string Name, int Line, Block? Code)>();
-            if (blocks.Count > 0 && blocks[0].Kind == BlockKind.Code)
-            {
-                sets.Add((ParameterHelp.AllSets, blocks[0].Line, blocks[0]));
-                if (blocks.Skip(1).Any(HasText))
-                {
-                    errors.Add(path, blocks[1].Line, "## SYNTAX with several parameter sets needs a '### SetName' heading above each code block.");
-                }
-            }
-            else
-            {
-                foreach (var block in blocks)
-                {
-                    if (block.Kind == BlockKind.Heading && block.Level == 3)
-                    {
-                        var match = SetHeadingPattern.Match(block.Text.Trim());
-                        if (!match.Success)
-                        {
-                            errors.Add(path, block.Line, $"'### {block.Text}' is not a parameter set heading; write '### SetName' or '### SetName (Default)'.");
-                            continue;
-                        }
-
-                        sets.Add((match.Groups[1].Value, block.Line, null));
-                    }
-                    else if (block.Kind == BlockKind.Code && sets.Count > 0 && sets[^1].Code is null)
-                    {
-                        sets[^1] = sets[^1] with { Code = block };
-                    }
-                    else if (HasText(block))
-                    {
-                        errors.Add(path, block.Line, "## SYNTAX holds only '### SetName' headings, each with one code block.");
-                    }
-                }
-            }
-
-            if (sets.Count == 0)
-            {
-                errors.Add(path, line, "## SYNTAX is empty; remove it (the syntax is generated from ## PARAMETERS) or give one code block per parameter set.");
-                return SetsFromParameters(help);
-            }
-
-            foreach (var (set, setLine, code) in sets)
-            {
-                if (code is null)
-                {
-                    errors.Add(path, setLine, $"the parameter set '{set}' has no syntax code block.");
-                    continue;
-                }
-
-                var text = code.Text.Trim();
-                if (!text.StartsWith(help.Name, StringComparison.Ordinal))
-                {
-                    errors.Add(path, code.Line, $"the syntax of '{set}' must start with {help.Name}.");
-                }
-
-                var listed = SyntaxParameterPattern.Matches(text).Select(m => m.Groups[1].Value).ToHashSet(StringComparer.OrdinalIgnoreCase);
-                var documented = help.InSet(set).Select(p => p.Name).ToHashSet(StringComparer.OrdinalIgnoreCase);
-                foreach (var extra in listed.Except(documented, StringComparer.OrdinalIgnoreCase))
-                {
-                    errors.Add(path, code.Line, $"the syntax of '{set}' lists -{extra}, but ## PARAMETERS does not put -{extra} in that set.");
-                }
-
-                foreach (var missing in documented.Except(listed, StringComparer.OrdinalIgnoreCase))
-                {
-                    errors.Add(path, code.Line, $"the syntax of '{set}' does not list -{missing}, which ## PARAMETERS puts in that set.");
-                }
-            }
-
-            return sets.Select(s => s.Name).ToList();
-        }
-
-        private static List<string> SetsFromParameters(CommandHelp help)
-        {
-            var named = help.Parameters.SelectMany(p => p.ParameterSets).Where(s => s != ParameterHelp.AllSets).Distinct(StringComparer.Ordinal).ToList();
-            return named.Count > 0 ? named : new List<string> { ParameterHelp.AllSets };
-        }
+        /// <summary>The platyPS layout's ## SYNTAX: known, so that the error says what to do instead.</summary>
+        private static void ReadSyntax(string path, int line, HelpErrors errors) =>
+            errors.Add(path, line, "remove '## SYNTAX'; the syntax is generated from the cmdlet's parameter sets in the assembly.");
 
         private static void ReadExamples(CommandHelp help, List<Block> blocks, int line, HelpErrors errors)
         {
@@ -569,18 +399,16 @@ namespace Jelou.HelpBuilder
                     continue;
                 }
 
-                var matches = LinkPattern.Matches(block.Text);
-                if (matches.Count == 0)
+                if (block.Links.Count == 0)
                 {
-                    links.Add(new LinkHelp { Text = Inline.ToPlainText(block.Text.Trim()) });
+                    links.Add(new LinkHelp { Text = block.Text.Trim() });
                     continue;
                 }
 
-                foreach (Match match in matches)
+                foreach (var (label, target) in block.Links)
                 {
-                    var target = match.Groups[2].Value;
                     var absolute = target.Contains("://", StringComparison.Ordinal);
-                    links.Add(new LinkHelp { Text = match.Groups[1].Value, Uri = absolute ? target : string.Empty });
+                    links.Add(new LinkHelp { Text = label, Uri = absolute ? target : string.Empty });
                 }
             }
         }

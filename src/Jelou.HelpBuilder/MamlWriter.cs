@@ -70,9 +70,9 @@ namespace Jelou.HelpBuilder
             {
                 xml.WriteStartElement("command", "syntaxItem", CommandNamespace);
                 xml.WriteElementString("maml", "name", MamlNamespace, command.Name);
-                foreach (var parameter in command.InSet(set))
+                foreach (var (parameter, declaration) in command.InSet(set))
                 {
-                    WriteParameter(xml, parameter, inSyntax: true);
+                    WriteParameter(xml, parameter, declaration);
                 }
 
                 xml.WriteEndElement();
@@ -83,7 +83,7 @@ namespace Jelou.HelpBuilder
             xml.WriteStartElement("command", "parameters", CommandNamespace);
             foreach (var parameter in command.Parameters)
             {
-                WriteParameter(xml, parameter, inSyntax: false);
+                WriteParameter(xml, parameter, declaration: null);
             }
 
             xml.WriteEndElement();
@@ -124,43 +124,50 @@ namespace Jelou.HelpBuilder
             xml.WriteEndElement();
         }
 
-        private static void WriteParameter(XmlWriter xml, ParameterHelp parameter, bool inSyntax)
+        /// <summary>
+        /// A parameter of a syntax item (with its <paramref name="declaration"/> in that set) or of the parameters
+        /// list (null: what holds in any set).
+        /// </summary>
+        private static void WriteParameter(XmlWriter xml, ParameterHelp parameter, SetDeclaration? declaration)
         {
+            var metadata = parameter.Metadata;
+            var inSyntax = declaration is not null;
+            var position = declaration is null ? metadata.Position : declaration.Position;
             xml.WriteStartElement("command", "parameter", CommandNamespace);
-            xml.WriteAttributeString("required", Bool(parameter.Required));
-            xml.WriteAttributeString("variableLength", Bool(parameter.IsArray));
-            xml.WriteAttributeString("globbing", Bool(parameter.Globbing));
-            xml.WriteAttributeString("pipelineInput", parameter.PipelineInput);
-            xml.WriteAttributeString("position", parameter.Position?.ToString(CultureInfo.InvariantCulture) ?? "named");
-            xml.WriteAttributeString("aliases", parameter.Aliases.Count == 0 ? "none" : string.Join(", ", parameter.Aliases));
-            xml.WriteElementString("maml", "name", MamlNamespace, parameter.Name);
+            xml.WriteAttributeString("required", Bool(declaration?.Mandatory ?? metadata.Required));
+            xml.WriteAttributeString("variableLength", Bool(metadata.IsArray));
+            xml.WriteAttributeString("globbing", Bool(metadata.Globbing));
+            xml.WriteAttributeString("pipelineInput", declaration?.PipelineInput ?? metadata.PipelineInput);
+            xml.WriteAttributeString("position", position?.ToString(CultureInfo.InvariantCulture) ?? "named");
+            xml.WriteAttributeString("aliases", metadata.Aliases.Count == 0 ? "none" : string.Join(", ", metadata.Aliases));
+            xml.WriteElementString("maml", "name", MamlNamespace, metadata.Name);
             WriteDescription(xml, parameter.Description);
 
-            if (inSyntax && parameter.AcceptedValues.Count > 0)
+            if (inSyntax && metadata.AcceptedValues.Count > 0)
             {
                 xml.WriteStartElement("command", "parameterValueGroup", CommandNamespace);
-                foreach (var value in parameter.AcceptedValues)
+                foreach (var value in metadata.AcceptedValues)
                 {
-                    WriteParameterValue(xml, parameter, value);
+                    WriteParameterValue(xml, metadata, value);
                 }
 
                 xml.WriteEndElement();
             }
-            else if (!parameter.IsSwitch || !inSyntax)
+            else if (!metadata.IsSwitch || !inSyntax)
             {
                 // A switch takes no value: the syntax shows [-PassThru], not [-PassThru <SwitchParameter>].
-                WriteParameterValue(xml, parameter, parameter.Type);
+                WriteParameterValue(xml, metadata, metadata.TypeName);
             }
 
             xml.WriteStartElement("dev", "type", DevNamespace);
-            xml.WriteElementString("maml", "name", MamlNamespace, parameter.Type);
+            xml.WriteElementString("maml", "name", MamlNamespace, metadata.TypeName);
             xml.WriteElementString("maml", "uri", MamlNamespace, string.Empty);
             xml.WriteEndElement();
-            xml.WriteElementString("dev", "defaultValue", DevNamespace, parameter.DefaultValue);
+            xml.WriteElementString("dev", "defaultValue", DevNamespace, metadata.DefaultValue);
             xml.WriteEndElement();
         }
 
-        private static void WriteParameterValue(XmlWriter xml, ParameterHelp parameter, string value)
+        private static void WriteParameterValue(XmlWriter xml, ParameterMetadata parameter, string value)
         {
             xml.WriteStartElement("command", "parameterValue", CommandNamespace);
             xml.WriteAttributeString("required", Bool(!parameter.IsSwitch));
@@ -212,7 +219,7 @@ namespace Jelou.HelpBuilder
             {
                 if (block.Kind == BlockKind.ListItem)
                 {
-                    list.Add(new string(' ', block.Level) + block.Info + " " + Inline.ToPlainText(block.Text));
+                    list.Add(new string(' ', block.Level) + block.Info + " " + block.Text);
                     continue;
                 }
 
@@ -225,7 +232,7 @@ namespace Jelou.HelpBuilder
                 switch (block.Kind)
                 {
                     case BlockKind.Paragraph:
-                        yield return Inline.ToPlainText(block.Text);
+                        yield return block.Text;
                         break;
                     case BlockKind.Table:
                         yield return string.Join("\n", TextLayout.Table(block.Rows!, TableWidth));

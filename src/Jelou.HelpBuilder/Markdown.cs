@@ -1,5 +1,11 @@
 using System.Text;
-using System.Text.RegularExpressions;
+using Markdig;
+using Markdig.Extensions.Tables;
+using Markdig.Extensions.Yaml;
+using Markdig.Syntax;
+using Markdig.Syntax.Inlines;
+using YamlDotNet.Core;
+using YamlDotNet.RepresentationModel;
 
 namespace Jelou.HelpBuilder
 {
@@ -14,20 +20,32 @@ namespace Jelou.HelpBuilder
     }
 
     /// <summary>
-    /// One block of markdown with the line it starts on. Headings carry their level; list items their marker
-    /// ("-" or "1."); code blocks their info string ("powershell", "yaml", ...); tables their rows of cells.
+    /// One block of markdown, already reduced to the plain text Get-Help shows, with the line (from 1) it starts on.
+    /// Headings carry their level; list items their indentation and marker ("-" or "1."); code blocks their info
+    /// string ("powershell", "yaml", ...); tables their rows of cells; paragraphs and list items the links they hold.
     /// </summary>
-    internal sealed record Block(BlockKind Kind, string Text, int Line, int Level = 0, string Info = "", IReadOnlyList<IReadOnlyList<string>>? Rows = null);
+    internal sealed record Block(BlockKind Kind, string Text, int Line, int Level = 0, string Info = "")
+    {
+        /// <summary>As <see cref="Text"/>, with the spaces of short code spans made no-break (see <see cref="Inline.NoBreakSpace"/>).</summary>
+        public string Glued { get; init; } = Text;
 
-    /// <summary>A markdown file split into front matter and blocks. Only the subset the help files use is understood.</summary>
+        public IReadOnlyList<IReadOnlyList<string>>? Rows { get; init; }
+
+        public IReadOnlyList<(string Label, string Url)> Links { get; init; } = Array.Empty<(string, string)>();
+    }
+
+    /// <summary>
+    /// A help markdown file parsed by Markdig (CommonMark with pipe tables and YAML front matter, read by YamlDotNet)
+    /// and flattened into <see cref="Block"/>s. What help has no use for (block quotes, HTML, rules) is an error.
+    /// </summary>
     internal sealed class MarkdownDocument
     {
-        private static readonly Regex HeadingPattern = new(@"^(#{1,6})\s+(.*?)\s*#*\s*$", RegexOptions.CultureInvariant);
-        private static readonly Regex ListPattern = new(@"^(\s*)([-*+]|\d{1,3}[.)])\s+(.*)$", RegexOptions.CultureInvariant);
-        private static readonly Regex FencePattern = new(@"^\s*(`{3,}|~{3,})\s*([\w+#.-]*)\s*$", RegexOptions.CultureInvariant);
-        private static readonly Regex TableSeparatorPattern = new(@"^\|?\s*:?-{3,}:?\s*(\|\s*:?-{3,}:?\s*)*\|?$", RegexOptions.CultureInvariant);
+        private static readonly MarkdownPipeline Pipeline = new MarkdownPipelineBuilder()
+            .UseYamlFrontMatter()
+            .UsePipeTables()
+            .Build();
 
-        private MarkdownDocument(string path, IReadOnlyDictionary<string, string> frontMatter, IReadOnlyList<Block> blocks)
+        private MarkdownDocument(string path, IReadOnlyDictionary<string, YamlNode> frontMatter, IReadOnlyList<Block> blocks)
         {
             Path = path;
             FrontMatter = frontMatter;
@@ -36,271 +54,243 @@ namespace Jelou.HelpBuilder
 
         public string Path { get; }
 
-        public IReadOnlyDictionary<string, string> FrontMatter { get; }
+        /// <summary>The top-level keys of the YAML front matter (case-insensitive).</summary>
+        public IReadOnlyDictionary<string, YamlNode> FrontMatter { get; }
 
         public IReadOnlyList<Block> Blocks { get; }
 
-        /// <summary>Splits <paramref name="text"/> into blocks; structural problems (an unclosed fence) are added to <paramref name="errors"/>.</summary>
+        /// <summary>A front matter value as one string, or null when the key is missing or not a scalar.</summary>
+        public string? FrontMatterText(string key) =>
+            FrontMatter.TryGetValue(key, out var node) && node is YamlScalarNode scalar ? scalar.Value ?? string.Empty : null;
+
+        /// <summary>A front matter value as a list: a scalar is a list of one, a sequence its scalars.</summary>
+        public IReadOnlyList<string> FrontMatterList(string key) => !FrontMatter.TryGetValue(key, out var node)
+            ? Array.Empty<string>()
+            : node switch
+            {
+                YamlScalarNode scalar => string.IsNullOrWhiteSpace(scalar.Value) ? Array.Empty<string>() : new[] { scalar.Value.Trim() },
+                YamlSequenceNode sequence => sequence.Children.OfType<YamlScalarNode>().Select(s => s.Value ?? string.Empty).Where(s => s.Length > 0).ToList(),
+                _ => Array.Empty<string>(),
+            };
+
+        /// <summary>Parses <paramref name="text"/>; what cannot be used (an unclosed fence or front matter) is added to <paramref name="errors"/>.</summary>
         public static MarkdownDocument Parse(string path, string text, HelpErrors errors)
         {
-            var lines = text.Replace("\r\n", "\n", StringComparison.Ordinal).Replace('\r', '\n').Split('\n');
+            var markdown = Markdown.Parse(text, Pipeline);
+            var frontMatter = new Dictionary<string, YamlNode>(StringComparer.OrdinalIgnoreCase);
             var blocks = new List<Block>();
-            var frontMatter = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
-            var i = 0;
-
-            if (lines.Length > 0 && lines[0].Trim() == "---")
+            var sawFrontMatter = false;
+            foreach (var block in markdown)
             {
-                var end = Array.FindIndex(lines, 1, l => l.Trim() == "---");
-                if (end < 0)
+                if (block is YamlFrontMatterBlock yaml)
                 {
-                    errors.Add(path, 1, "the front matter that starts with '---' is never closed by another '---' line.");
-                    return new MarkdownDocument(path, frontMatter, blocks);
+                    sawFrontMatter = true;
+                    ReadFrontMatter(path, yaml, frontMatter, errors);
+                    continue;
                 }
 
-                for (var f = 1; f < end; f++)
-                {
-                    var colon = lines[f].IndexOf(':', StringComparison.Ordinal);
-                    if (lines[f].Trim().Length == 0)
-                    {
-                        continue;
-                    }
-
-                    if (colon <= 0)
-                    {
-                        errors.Add(path, f + 1, $"front matter line '{lines[f].Trim()}' is not 'key: value'.");
-                        continue;
-                    }
-
-                    frontMatter[lines[f][..colon].Trim()] = lines[f][(colon + 1)..].Trim();
-                }
-
-                i = end + 1;
+                Flatten(path, block, blocks, errors);
             }
 
-            var paragraph = new StringBuilder();
-            var paragraphLine = 0;
-            Block? listItem = null;
-            var listText = new StringBuilder();
-
-            void FlushParagraph()
+            if (!sawFrontMatter && text.StartsWith("---", StringComparison.Ordinal))
             {
-                if (paragraph.Length > 0)
-                {
-                    blocks.Add(new Block(BlockKind.Paragraph, paragraph.ToString(), paragraphLine));
-                    paragraph.Clear();
-                }
-
-                if (listItem is not null)
-                {
-                    blocks.Add(listItem with { Text = listText.ToString() });
-                    listItem = null;
-                    listText.Clear();
-                }
+                errors.Add(path, 1, "the front matter that starts with '---' is never closed by another '---' line.");
             }
 
-            for (; i < lines.Length; i++)
-            {
-                var line = lines[i];
-                var lineNumber = i + 1;
-
-                var fence = FencePattern.Match(line);
-                if (fence.Success)
-                {
-                    FlushParagraph();
-                    var marker = fence.Groups[1].Value;
-                    var info = fence.Groups[2].Value.ToLowerInvariant();
-                    var indent = line.Length - line.TrimStart().Length;
-                    var code = new List<string>();
-                    var closed = false;
-                    for (i++; i < lines.Length; i++)
-                    {
-                        var trimmed = lines[i].Trim();
-                        if (trimmed.StartsWith(marker, StringComparison.Ordinal) && trimmed.Trim(marker[0]).Length == 0)
-                        {
-                            closed = true;
-                            break;
-                        }
-
-                        // Code indented under a list item keeps its own indentation relative to the fence.
-                        var content = lines[i];
-                        var strip = Math.Min(indent, content.Length - content.TrimStart().Length);
-                        code.Add(content[strip..]);
-                    }
-
-                    if (!closed)
-                    {
-                        errors.Add(path, lineNumber, $"the code block that starts here with '{marker}' is never closed.");
-                    }
-
-                    blocks.Add(new Block(BlockKind.Code, string.Join("\n", code), lineNumber, Info: info));
-                    continue;
-                }
-
-                if (line.Trim().Length == 0)
-                {
-                    FlushParagraph();
-                    continue;
-                }
-
-                var heading = HeadingPattern.Match(line);
-                if (heading.Success && line.StartsWith('#'))
-                {
-                    FlushParagraph();
-                    blocks.Add(new Block(BlockKind.Heading, heading.Groups[2].Value, lineNumber, Level: heading.Groups[1].Length));
-                    continue;
-                }
-
-                if (line.TrimStart().StartsWith('|'))
-                {
-                    FlushParagraph();
-                    var rows = new List<IReadOnlyList<string>>();
-                    for (; i < lines.Length && lines[i].TrimStart().StartsWith('|'); i++)
-                    {
-                        var row = lines[i].Trim();
-                        if (TableSeparatorPattern.IsMatch(row))
-                        {
-                            continue;
-                        }
-
-                        rows.Add(SplitRow(row));
-                    }
-
-                    i--;
-                    blocks.Add(new Block(BlockKind.Table, string.Empty, lineNumber, Rows: rows));
-                    continue;
-                }
-
-                var item = ListPattern.Match(line);
-                if (item.Success)
-                {
-                    FlushParagraph();
-                    listItem = new Block(BlockKind.ListItem, string.Empty, lineNumber, Level: item.Groups[1].Value.Length, Info: item.Groups[2].Value);
-                    listText.Append(item.Groups[3].Value.Trim());
-                    continue;
-                }
-
-                if (listItem is not null)
-                {
-                    // A wrapped list item: the continuation belongs to the item.
-                    listText.Append(' ').Append(line.Trim());
-                    continue;
-                }
-
-                if (paragraph.Length == 0)
-                {
-                    paragraphLine = lineNumber;
-                }
-                else
-                {
-                    paragraph.Append(' ');
-                }
-
-                paragraph.Append(line.Trim());
-            }
-
-            FlushParagraph();
             return new MarkdownDocument(path, frontMatter, blocks);
         }
 
-        private static List<string> SplitRow(string row)
+        private static void ReadFrontMatter(string path, YamlFrontMatterBlock block, Dictionary<string, YamlNode> frontMatter, HelpErrors errors)
         {
-            var cells = new List<string>();
-            var cell = new StringBuilder();
-            var inCode = false;
-            var body = row.Trim();
-            if (body.StartsWith('|'))
+            var yaml = string.Join("\n", block.Lines.Lines.Take(block.Lines.Count).Select(l => l.Slice.ToString()));
+            var firstLine = block.Line + 2;
+            try
             {
-                body = body[1..];
-            }
+                var stream = new YamlStream();
+                stream.Load(new StringReader(yaml));
+                if (stream.Documents.Count == 0)
+                {
+                    return;
+                }
 
-            if (body.EndsWith('|') && !body.EndsWith("\\|", StringComparison.Ordinal))
-            {
-                body = body[..^1];
-            }
+                if (stream.Documents[0].RootNode is not YamlMappingNode mapping)
+                {
+                    errors.Add(path, firstLine, "the front matter must be 'key: value' lines.");
+                    return;
+                }
 
-            for (var c = 0; c < body.Length; c++)
-            {
-                var ch = body[c];
-                if (ch == '\\' && c + 1 < body.Length && body[c + 1] == '|')
+                foreach (var (key, value) in mapping.Children)
                 {
-                    cell.Append('|');
-                    c++;
-                }
-                else if (ch == '`')
-                {
-                    inCode = !inCode;
-                    cell.Append(ch);
-                }
-                else if (ch == '|' && !inCode)
-                {
-                    cells.Add(cell.ToString().Trim());
-                    cell.Clear();
-                }
-                else
-                {
-                    cell.Append(ch);
+                    frontMatter[((YamlScalarNode)key).Value ?? string.Empty] = value;
                 }
             }
+            catch (YamlException ex)
+            {
+                errors.Add(path, firstLine + (int)Math.Max(0, ex.Start.Line - 1), "the front matter is not valid YAML: " + ex.Message);
+            }
+        }
 
-            cells.Add(cell.ToString().Trim());
-            return cells;
+        private static void Flatten(string path, Markdig.Syntax.Block block, List<Block> blocks, HelpErrors errors)
+        {
+            var line = block.Line + 1;
+            switch (block)
+            {
+                case HeadingBlock heading:
+                    var title = Inline.Render(heading.Inline);
+                    blocks.Add(new Block(BlockKind.Heading, title.Text.Trim(), line, Level: heading.Level));
+                    break;
+                case ParagraphBlock paragraph:
+                    var text = Inline.Render(paragraph.Inline);
+                    blocks.Add(new Block(BlockKind.Paragraph, text.Text, line) { Glued = text.Glued, Links = text.Links });
+                    break;
+                case FencedCodeBlock fenced:
+                    if (fenced.ClosingFencedCharCount == 0)
+                    {
+                        errors.Add(path, line, $"the code block that starts here with '{new string(fenced.FencedChar, fenced.OpeningFencedCharCount)}' is never closed.");
+                    }
+
+                    blocks.Add(new Block(BlockKind.Code, CodeText(fenced), line, Info: (fenced.Info ?? string.Empty).ToLowerInvariant()));
+                    break;
+                case CodeBlock indented:
+                    blocks.Add(new Block(BlockKind.Code, CodeText(indented), line));
+                    break;
+                case ListBlock list:
+                    foreach (var item in list.OfType<ListItemBlock>())
+                    {
+                        var marker = list.IsOrdered ? item.Order.ToString(System.Globalization.CultureInfo.InvariantCulture) + list.OrderedDelimiter : list.BulletType.ToString();
+                        var first = true;
+                        foreach (var child in item)
+                        {
+                            if (first && child is ParagraphBlock itemParagraph)
+                            {
+                                var itemText = Inline.Render(itemParagraph.Inline);
+                                blocks.Add(new Block(BlockKind.ListItem, itemText.Text, item.Line + 1, Level: item.Column, Info: marker) { Glued = itemText.Glued, Links = itemText.Links });
+                            }
+                            else
+                            {
+                                Flatten(path, child, blocks, errors);
+                            }
+
+                            first = false;
+                        }
+                    }
+
+                    break;
+                case Table table:
+                    var rows = table.OfType<TableRow>()
+                        .Select(r => (IReadOnlyList<string>)r.OfType<TableCell>().Select(c => string.Join(" ", c.OfType<ParagraphBlock>().Select(p => Inline.Render(p.Inline).Text)).Trim()).ToList())
+                        .ToList();
+                    blocks.Add(new Block(BlockKind.Table, string.Empty, line) { Rows = rows });
+                    break;
+                case LinkReferenceDefinitionGroup:
+                case BlankLineBlock:
+                    break;
+                default:
+                    errors.Add(path, line, $"help markdown has no use for a {Describe(block)}; write paragraphs, lists, tables and code blocks.");
+                    break;
+            }
+        }
+
+        private static string Describe(Markdig.Syntax.Block block) => block switch
+        {
+            QuoteBlock => "block quote",
+            HtmlBlock => "HTML block",
+            ThematicBreakBlock => "horizontal rule",
+            _ => block.GetType().Name,
+        };
+
+        private static string CodeText(LeafBlock code)
+        {
+            var lines = code.Lines.Lines.Take(code.Lines.Count).Select(l => l.Slice.ToString());
+            return string.Join("\n", lines);
         }
     }
 
-    /// <summary>Markdown inline syntax turned into the plain text Get-Help shows.</summary>
+    /// <summary>Markdown inline content turned into the plain text Get-Help shows.</summary>
     internal static class Inline
     {
         public const char NoBreakSpace = '\u00A0';
         private const int GluedCodeSpanLength = 40;
 
-        private static readonly Regex LinkPattern = new(@"\[([^\]]+)\]\(([^)\s]+)\)", RegexOptions.CultureInvariant);
-        private static readonly Regex EscapePattern = new(@"\\([\\`*_{}\[\]()#+\-.!|<>])", RegexOptions.CultureInvariant);
+        /// <summary>The plain text of an inline run, its glued variant and its links.</summary>
+        internal sealed record Rendered(string Text, string Glued, IReadOnlyList<(string Label, string Url)> Links);
 
         /// <summary>
-        /// Removes code-span backticks and bold markers, writes links as "text (url)" (only "text" for links to other
-        /// help files), and resolves backslash escapes. Single * and _ are left alone: they are wildcards and parts of
-        /// names such as JELOU_CLIENT_ID far more often than emphasis here.
+        /// Code spans keep their content and lose their backticks; bold loses its markers; a link becomes "text (url)"
+        /// (only "text" for links to other help files); escapes are resolved. Single * and _ emphasis keeps its
+        /// markers: they are wildcards and parts of names such as JELOU_CLIENT_ID far more often than emphasis here.
+        /// In <see cref="Rendered.Glued"/> the spaces of a short code span become no-break spaces, so word wrapping
+        /// keeps `-UserId { $_.phone }` on one line; the caller turns them back into spaces after wrapping.
         /// </summary>
-        public static string ToPlainText(string markdown) => ToPlainText(markdown, glueCodeSpans: false);
-
-        /// <summary>
-        /// As <see cref="ToPlainText(string)"/>; with <paramref name="glueCodeSpans"/>, the spaces of a short code span
-        /// become no-break spaces so word wrapping keeps `-UserId { $_.phone }` on one line. The caller turns them
-        /// back into spaces after wrapping.
-        /// </summary>
-        public static string ToPlainText(string markdown, bool glueCodeSpans)
+        public static Rendered Render(ContainerInline? inlines)
         {
-            var result = new StringBuilder(markdown.Length);
-            var parts = markdown.Split('`');
-            for (var p = 0; p < parts.Length; p++)
+            var text = new StringBuilder();
+            var glued = new StringBuilder();
+            var links = new List<(string, string)>();
+            if (inlines is not null)
             {
-                if (p % 2 == 1 && p < parts.Length - 1)
-                {
-                    // Inside a code span: verbatim.
-                    result.Append(glueCodeSpans && parts[p].Length <= GluedCodeSpanLength ? parts[p].Replace(' ', NoBreakSpace) : parts[p]);
-                    continue;
-                }
-
-                var text = parts[p];
-                if (p % 2 == 1)
-                {
-                    // An unmatched backtick: keep it.
-                    result.Append('`');
-                }
-
-                text = LinkPattern.Replace(text, m =>
-                {
-                    var label = m.Groups[1].Value;
-                    var target = m.Groups[2].Value;
-                    var isHelpFile = !target.Contains("://", StringComparison.Ordinal);
-                    return isHelpFile || string.Equals(label, target, StringComparison.Ordinal) ? label : $"{label} ({target})";
-                });
-                text = text.Replace("**", string.Empty, StringComparison.Ordinal);
-                text = EscapePattern.Replace(text, "$1");
-                result.Append(text);
+                Append(inlines, text, glued, links);
             }
 
-            return result.ToString();
+            return new Rendered(text.ToString(), glued.ToString(), links);
+        }
+
+        private static void Append(ContainerInline container, StringBuilder text, StringBuilder glued, List<(string, string)> links)
+        {
+            foreach (var inline in container)
+            {
+                switch (inline)
+                {
+                    case CodeInline code:
+                        text.Append(code.Content);
+                        glued.Append(code.Content.Length <= GluedCodeSpanLength ? code.Content.Replace(' ', NoBreakSpace) : code.Content);
+                        break;
+                    case LinkInline link when !link.IsImage:
+                        var label = Render(link);
+                        var target = link.Url ?? string.Empty;
+                        var isHelpFile = !target.Contains("://", StringComparison.Ordinal);
+                        var shown = isHelpFile || string.Equals(label.Text, target, StringComparison.Ordinal) ? label.Text : $"{label.Text} ({target})";
+                        text.Append(shown);
+                        glued.Append(isHelpFile || string.Equals(label.Text, target, StringComparison.Ordinal) ? label.Glued : $"{label.Glued} ({target})");
+                        links.Add((label.Text, target));
+                        break;
+                    case EmphasisInline emphasis:
+                        var marker = emphasis.DelimiterCount == 1 ? emphasis.DelimiterChar.ToString() : string.Empty;
+                        text.Append(marker);
+                        glued.Append(marker);
+                        Append(emphasis, text, glued, links);
+                        text.Append(marker);
+                        glued.Append(marker);
+                        break;
+                    case LineBreakInline:
+                        text.Append(' ');
+                        glued.Append(' ');
+                        break;
+                    case HtmlEntityInline entity:
+                        text.Append(entity.Original.ToString());
+                        glued.Append(entity.Original.ToString());
+                        break;
+                    case HtmlInline html:
+                        text.Append(html.Tag);
+                        glued.Append(html.Tag);
+                        break;
+                    case AutolinkInline autolink:
+                        text.Append(autolink.Url);
+                        glued.Append(autolink.Url);
+                        break;
+                    case LiteralInline literal:
+                        text.Append(literal.Content.ToString());
+                        glued.Append(literal.Content.ToString());
+                        break;
+                    case ContainerInline nested:
+                        Append(nested, text, glued, links);
+                        break;
+                    default:
+                        text.Append(inline.ToString());
+                        glued.Append(inline.ToString());
+                        break;
+                }
+            }
         }
     }
 }

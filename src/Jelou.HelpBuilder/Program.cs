@@ -4,10 +4,12 @@ using System.Text.RegularExpressions;
 namespace Jelou.HelpBuilder
 {
     /// <summary>
-    /// <c>Jelou.HelpBuilder --source &lt;dir&gt; --maml &lt;file&gt; --about &lt;dir&gt; [--manifest &lt;psd1&gt;]</c>:
+    /// <c>Jelou.HelpBuilder --source &lt;dir&gt; --maml &lt;file&gt; --about &lt;dir&gt; --assembly &lt;dll&gt; [--reference &lt;dll&gt;]... [--manifest &lt;psd1&gt;]</c>:
     /// every Verb-Noun.md in the source folder goes into one MAML file, every about_*.md becomes about_*.help.txt
-    /// (a README.md there is left alone).
-    /// With --manifest, each cmdlet in CmdletsToExport must have a help file and each help file must name one.
+    /// (a README.md there is left alone; shared parameters files live in a subfolder). The syntax and the parameter
+    /// metadata come from the cmdlets of --assembly, read as metadata with the --reference assemblies
+    /// (System.Management.Automation): each cmdlet must have a help file describing each of its parameters.
+    /// With --manifest, each help file must also name a cmdlet in CmdletsToExport.
     /// Exit code 0 on success, 1 when a help file cannot be used (nothing is written then), 2 for bad arguments.
     /// </summary>
     internal static class Program
@@ -23,7 +25,7 @@ namespace Jelou.HelpBuilder
             if (!TryReadArguments(args, out var options, out var usageError))
             {
                 output.WriteLine("Jelou.HelpBuilder: error JHELP: " + usageError);
-                output.WriteLine("Usage: Jelou.HelpBuilder --source <help folder> --maml <Jelou.PowerShell.dll-Help.xml path> --about <folder for about_*.help.txt> [--manifest <Jelou.psd1>]");
+                output.WriteLine("Usage: Jelou.HelpBuilder --source <help folder> --maml <Jelou.PowerShell.dll-Help.xml path> --about <folder for about_*.help.txt> --assembly <Jelou.PowerShell.dll> [--reference <System.Management.Automation.dll>]... [--manifest <Jelou.psd1>]");
                 return 2;
             }
 
@@ -69,9 +71,14 @@ namespace Jelou.HelpBuilder
                 }
             }
 
+            if (ReadCmdlets(options, errors) is { } cmdlets)
+            {
+                HelpBinder.Bind(commands, cmdlets, options.Source, Path.GetFileName(options.Assembly), errors);
+            }
+
             if (options.Manifest is not null)
             {
-                CheckManifest(options.Manifest, options.Source, commands, errors);
+                CheckManifest(options.Manifest, commands, errors);
             }
 
             if (errors.Count > 0)
@@ -81,7 +88,7 @@ namespace Jelou.HelpBuilder
                     output.WriteLine(message);
                 }
 
-                output.WriteLine($"Jelou.HelpBuilder: error JHELP: {errors.Count} problem(s) in the help sources in {options.Source}; no help was written. Fix the files named above (platyPS layout: # Name, ## SYNOPSIS, ## DESCRIPTION, ## EXAMPLES, ## PARAMETERS, ## INPUTS, ## OUTPUTS).");
+                output.WriteLine($"Jelou.HelpBuilder: error JHELP: {errors.Count} problem(s) in the help sources in {options.Source}; no help was written. Fix the files named above (platyPS layout without SYNTAX and metadata: # Name, ## SYNOPSIS, ## DESCRIPTION, ## EXAMPLES, ## PARAMETERS, ## INPUTS, ## OUTPUTS; see README.md in the help folder).");
                 return 1;
             }
 
@@ -105,7 +112,32 @@ namespace Jelou.HelpBuilder
             return 0;
         }
 
-        private static void CheckManifest(string manifest, string source, List<CommandHelp> commands, HelpErrors errors)
+        /// <summary>The cmdlets of --assembly, or null (and an error) when it cannot be read.</summary>
+        private static IReadOnlyList<CmdletMetadata>? ReadCmdlets(Options options, HelpErrors errors)
+        {
+            if (!File.Exists(options.Assembly))
+            {
+                errors.Add(options.Assembly, "the assembly to read the cmdlets from does not exist; build src/Jelou.PowerShell first.");
+                return null;
+            }
+
+            foreach (var reference in options.References.Where(r => !File.Exists(r)))
+            {
+                errors.Add(reference, "the reference assembly does not exist.");
+            }
+
+            try
+            {
+                return CommandMetadataReader.Read(options.Assembly, options.References.Where(File.Exists));
+            }
+            catch (Exception ex) when (ex is IOException or BadImageFormatException or FileNotFoundException or System.Reflection.ReflectionTypeLoadException or TypeLoadException)
+            {
+                errors.Add(options.Assembly, $"cannot be read as metadata ({ex.GetType().Name}: {ex.Message}); pass System.Management.Automation.dll with --reference.");
+                return null;
+            }
+        }
+
+        private static void CheckManifest(string manifest, List<CommandHelp> commands, HelpErrors errors)
         {
             string text;
             try
@@ -126,11 +158,9 @@ namespace Jelou.HelpBuilder
             }
 
             var exported = QuotedPattern.Matches(list.Groups[1].Value).Select(m => m.Groups[1].Success ? m.Groups[1].Value : m.Groups[2].Value).ToList();
-            foreach (var cmdlet in exported.Where(e => !commands.Any(c => string.Equals(c.Name, e, StringComparison.OrdinalIgnoreCase))))
-            {
-                errors.Add(Path.Combine(source, cmdlet + ".md"), $"{cmdlet} is exported by {Path.GetFileName(manifest)} but has no help file; create {cmdlet}.md.");
-            }
 
+            // A cmdlet without a help file is reported against the assembly; here only a help file that documents a
+            // cmdlet the module does not export.
             foreach (var command in commands.Where(c => !exported.Contains(c.Name, StringComparer.OrdinalIgnoreCase)))
             {
                 errors.Add(command.SourcePath, $"{command.Name} is not in CmdletsToExport of {Path.GetFileName(manifest)}; remove the file or export the cmdlet.");
@@ -156,15 +186,17 @@ namespace Jelou.HelpBuilder
                     case "--maml": options.Maml = value; break;
                     case "--about": options.About = value; break;
                     case "--manifest": options.Manifest = value; break;
+                    case "--assembly": options.Assembly = value; break;
+                    case "--reference": options.References.Add(value); break;
                     default:
                         error = $"unknown argument '{args[i - 1]}'.";
                         return false;
                 }
             }
 
-            if (options.Source.Length == 0 || options.Maml.Length == 0 || options.About.Length == 0)
+            if (options.Source.Length == 0 || options.Maml.Length == 0 || options.About.Length == 0 || options.Assembly.Length == 0)
             {
-                error = "--source, --maml and --about are required.";
+                error = "--source, --maml, --about and --assembly are required.";
                 return false;
             }
 
@@ -180,6 +212,10 @@ namespace Jelou.HelpBuilder
             public string About { get; set; } = string.Empty;
 
             public string? Manifest { get; set; }
+
+            public string Assembly { get; set; } = string.Empty;
+
+            public List<string> References { get; } = new();
         }
     }
 }

@@ -34,13 +34,13 @@ namespace Jelou.HelpBuilder
         }
 
         /// <summary>
-        /// A markdown table as text at most <paramref name="width"/> wide: columns aligned, a dashed line under the
+        /// A table (its cells already plain text) as text at most <paramref name="width"/> wide: columns aligned, a dashed line under the
         /// header, the last column wrapped under itself. When the first columns leave too little room, each row is
         /// written as its first cell followed by "Header: value" lines.
         /// </summary>
         public static List<string> Table(IReadOnlyList<IReadOnlyList<string>> rows, int width)
         {
-            var cells = rows.Select(r => r.Select(Inline.ToPlainText).ToList()).ToList();
+            var cells = rows.Select(r => r.ToList()).ToList();
             var columns = cells.Max(r => r.Count);
             foreach (var row in cells)
             {

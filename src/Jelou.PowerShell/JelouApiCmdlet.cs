@@ -20,14 +20,17 @@ namespace Jelou.PowerShell
         [Alias("Profile")]
         [ValidateNotNullOrEmpty]
         [ArgumentCompleter(typeof(ProfileNameCompleter))]
+        [PSDefaultValue(Help = "default")]
         public string? CredentialName { get; set; }
 
         /// <summary>The API root; https://api.jelou.ai by default.</summary>
         [Parameter]
+        [PSDefaultValue(Help = "https://api.jelou.ai")]
         public Uri? BaseUri { get; set; }
 
         /// <summary>A proxy to use instead of the system proxy (or the session default of Set-JelouRequestContext).</summary>
         [Parameter]
+        [PSDefaultValue(Help = "None (the system proxy, or the Set-JelouRequestContext default)")]
         public Uri? Proxy { get; set; }
 
         /// <summary>Credentials for the proxy.</summary>

@@ -23,11 +23,13 @@ namespace Jelou.PowerShell
         /// <summary>Requests in flight at once (default 8); 1 sends strictly one after another.</summary>
         [Parameter]
         [ValidateRange(1, 256)]
+        [PSDefaultValue(Help = "8 (or the Set-JelouRequestContext default)")]
         public int ThrottleLimit { get; set; } = BulkOptions.DefaultThrottleLimit;
 
         /// <summary>At most this many messages per second.</summary>
         [Parameter]
         [ValidateRange(0.01, 10000)]
+        [PSDefaultValue(Help = "None (no limit, or the Set-JelouRequestContext default)")]
         public double RateLimit { get; set; }
 
         /// <summary>The expected number of rows, for a percentage and time remaining in the progress bar.</summary>
@@ -38,16 +40,19 @@ namespace Jelou.PowerShell
         /// <summary>Retries of a message that was certainly not delivered (429, 503, connection refused). Default 3.</summary>
         [Parameter]
         [ValidateRange(0, 20)]
+        [PSDefaultValue(Help = "3 (or the Set-JelouRequestContext default)")]
         public int MaximumRetryCount { get; set; } = RetrySettings.Default.MaximumRetryCount;
 
         /// <summary>Base seconds between retries when the server gives no Retry-After (exponential, with jitter). Default 1.</summary>
         [Parameter]
         [ValidateRange(1, 3600)]
+        [PSDefaultValue(Help = "1 (or the Set-JelouRequestContext default)")]
         public int RetryIntervalSec { get; set; } = (int)RetrySettings.Default.RetryInterval.TotalSeconds;
 
         /// <summary>Seconds to wait for each attempt. Default 30.</summary>
         [Parameter]
         [ValidateRange(1, 3600)]
+        [PSDefaultValue(Help = "30 (or the Set-JelouRequestContext default)")]
         public int TimeoutSec { get; set; } = (int)RetrySettings.Default.AttemptTimeout.TotalSeconds;
 
         /// <summary>Also retry failures after which the message may have been delivered (500, 502, 504, timeouts). May send duplicates.</summary>

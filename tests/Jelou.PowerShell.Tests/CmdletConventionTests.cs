@@ -8,13 +8,15 @@ namespace Jelou.PowerShell.Tests;
 /// </summary>
 public sealed class CmdletConventionTests(ModuleMetadata module) : IClassFixture<ModuleMetadata>
 {
-    private static readonly string[] ExistingCmdlets = ["Send-JelouBotMessage", "Send-JelouRoomMessage", "Set-JelouCredential"];
-
     [Fact]
-    public void Discovery_finds_at_least_the_existing_cmdlets()
+    public void Discovery_finds_at_least_the_cmdlets_the_manifest_exports()
     {
+        // The manifest is the list kept by hand anyway; discovery must find each of them, or every convention
+        // test below would pass on too few cmdlets.
+        var exported = new ModuleManifest(module.ManifestPath).Array("CmdletsToExport")?.Items ?? [];
+        Assert.NotEmpty(exported);
         var names = module.Cmdlets.Select(c => c.Name).ToList();
-        foreach (var expected in ExistingCmdlets)
+        foreach (var expected in exported)
         {
             Assert.Contains(expected, names);
         }

@@ -88,6 +88,28 @@ public sealed class ModuleMetadata : IDisposable
     /// <summary>The approved verbs: the string constants of the Verbs* classes of System.Management.Automation, by verb.</summary>
     public IReadOnlyDictionary<string, string> ApprovedVerbs { get; }
 
+    /// <summary>
+    /// Cmdlet names for [MemberData], read from the built module when the tests are discovered, so a new cmdlet is
+    /// covered by the tests that select it without editing a list. Empty data fails the theory ("No data found").
+    /// </summary>
+    public static TheoryData<string> CmdletNames(Func<CmdletModel, bool> where)
+    {
+        using var module = new ModuleMetadata();
+        var data = new TheoryData<string>();
+        foreach (var cmdlet in module.Cmdlets.Where(where))
+        {
+            data.Add(cmdlet.Name);
+        }
+
+        return data;
+    }
+
+    /// <summary>The send cmdlets: every cmdlet with the verb Send, which share SendCommandBase's parameters.</summary>
+    public static bool IsSendCmdlet(CmdletModel cmdlet) => cmdlet.Verb == "Send";
+
+    /// <summary>The names of the send cmdlets (<see cref="IsSendCmdlet"/>) for [MemberData].</summary>
+    public static TheoryData<string> SendCmdletNames() => CmdletNames(IsSendCmdlet);
+
     public CmdletModel Cmdlet(string name) =>
         Cmdlets.FirstOrDefault(c => c.Name == name)
         ?? throw new XunitException($"The module has no cmdlet {name}; it has: {string.Join(", ", Cmdlets.Select(c => c.Name))}.");

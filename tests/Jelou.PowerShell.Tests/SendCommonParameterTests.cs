@@ -1,11 +1,11 @@
 namespace Jelou.PowerShell.Tests;
 
-/// <summary>The connection, pacing and retry parameters both send cmdlets share (SendCommandBase).</summary>
+/// <summary>The connection, pacing and retry parameters the send cmdlets (verb Send, from the assembly) share (SendCommandBase).</summary>
 public sealed class SendCommonParameterTests(ModuleMetadata module) : IClassFixture<ModuleMetadata>
 {
-    public static readonly TheoryData<string> SendCmdlets = new() { "Send-JelouBotMessage", "Send-JelouRoomMessage" };
+    public static TheoryData<string> SendCmdlets => ModuleMetadata.SendCmdletNames();
 
-    public static readonly TheoryData<string, string, string> CommonParameters = Expand(
+    public static TheoryData<string, string, string> CommonParameters => Expand(
         ("ThrottleLimit", "int"),
         ("RateLimit", "double"),
         ("TotalCount", "long"),
@@ -47,13 +47,26 @@ public sealed class SendCommonParameterTests(ModuleMetadata module) : IClassFixt
     }
 
     [Theory]
-    [InlineData("Send-JelouBotMessage", "Credential")]
-    [InlineData("Send-JelouBotMessage", "ProxyCredential")]
-    [InlineData("Send-JelouRoomMessage", "Credential")]
-    [InlineData("Send-JelouRoomMessage", "ProxyCredential")]
+    [MemberData(nameof(CredentialParameters))]
     public void Credential_parameter_has_the_Credential_attribute(string cmdlet, string parameter)
     {
         Assert.True(module.Cmdlet(cmdlet).Parameter(parameter).Has("CredentialAttribute"));
+    }
+
+    /// <summary>Every PSCredential parameter of every cmdlet: [Credential] lets a user name alone prompt for the secret.</summary>
+    public static TheoryData<string, string> CredentialParameters()
+    {
+        using var metadata = new ModuleMetadata();
+        var data = new TheoryData<string, string>();
+        foreach (var cmdlet in metadata.Cmdlets)
+        {
+            foreach (var parameter in cmdlet.Parameters.Where(p => p.Type.FullName == ModuleMetadata.Sma + ".PSCredential"))
+            {
+                data.Add(cmdlet.Name, parameter.Name);
+            }
+        }
+
+        return data;
     }
 
     [Theory]
@@ -113,7 +126,8 @@ public sealed class SendCommonParameterTests(ModuleMetadata module) : IClassFixt
     private static TheoryData<string, string, string> Expand(params (string Parameter, string Type)[] parameters)
     {
         var data = new TheoryData<string, string, string>();
-        foreach (var cmdlet in new[] { "Send-JelouBotMessage", "Send-JelouRoomMessage" })
+        using var metadata = new ModuleMetadata();
+        foreach (var cmdlet in metadata.Cmdlets.Where(ModuleMetadata.IsSendCmdlet).Select(c => c.Name))
         {
             foreach (var (parameter, type) in parameters)
             {

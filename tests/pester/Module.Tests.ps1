@@ -73,8 +73,13 @@ Describe 'Jelou module' {
     }
 
     It 'loads the format views of the result types' {
-        Get-FormatData -TypeName 'Jelou.Results.JelouBotMessageResult' | Should -Not -BeNullOrEmpty
-        Get-FormatData -TypeName 'Jelou.Results.JelouRoomMessageResult' | Should -Not -BeNullOrEmpty
+        # Every result type a cmdlet declares ([OutputType] in Jelou.Results), so a new one needs a view too.
+        $resultTypes = @(Get-Command -Module Jelou -CommandType Cmdlet | ForEach-Object { $_.OutputType } | ForEach-Object { $_.Name } |
+                Where-Object { $_ -like 'Jelou.Results.*' } | Sort-Object -Unique)
+        $resultTypes.Count | Should -BeGreaterThan 0
+        foreach ($typeName in $resultTypes) {
+            Get-FormatData -TypeName $typeName | Should -Not -BeNullOrEmpty -Because "$typeName is the output of a cmdlet"
+        }
     }
 
     It 'can be removed and imported again in the same session, and still sends' {

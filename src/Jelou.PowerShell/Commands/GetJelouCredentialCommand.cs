@@ -15,10 +15,12 @@ namespace Jelou.PowerShell.Commands
         [SupportsWildcards]
         [Alias("Profile", "CredentialName")]
         [ArgumentCompleter(typeof(ProfileNameCompleter))]
+        [PSDefaultValue(Help = "None (all)")]
         public string[]? Name { get; set; }
 
         /// <summary>Only profiles of this scope.</summary>
         [Parameter]
+        [PSDefaultValue(Help = "None (both)")]
         public CredentialScope? Scope { get; set; }
 
         /// <summary>Writes the matching profiles.</summary>

@@ -19,10 +19,12 @@ namespace Jelou.PowerShell.Commands
         [Alias("Profile", "CredentialName")]
         [ArgumentCompleter(typeof(ProfileNameCompleter))]
         [ValidateNotNullOrEmpty]
+        [PSDefaultValue(Help = "default")]
         public string[] Name { get; set; } = { CredentialProfile.DefaultName };
 
         /// <summary>Only from this scope; both when omitted.</summary>
         [Parameter]
+        [PSDefaultValue(Help = "None (both)")]
         public CredentialScope? Scope { get; set; }
 
         /// <summary>Also remove it from this SecretManagement vault.</summary>

@@ -49,6 +49,7 @@ namespace Jelou.PowerShell.Commands
         [AllowEmptyString]
         [AllowNull]
         [NoScriptBlockText]
+        [PSDefaultValue(Help = "None (inferred)")]
         public string? Type { get; set; }
 
         /// <summary>The public HTTPS URL of an image, audio, video, file or sticker.</summary>

@@ -47,6 +47,7 @@ namespace Jelou.PowerShell.Commands
         [AllowEmptyString]
         [AllowNull]
         [NoScriptBlockText]
+        [PSDefaultValue(Help = "None (inferred)")]
         public string? Type { get; set; }
 
         /// <summary>Media URLs; each is one IMAGE, VIDEO or DOCUMENT message (captioned by -Text when there is one text).</summary>
@@ -61,6 +62,7 @@ namespace Jelou.PowerShell.Commands
         [Parameter(ValueFromPipelineByPropertyName = true, ParameterSetName = FieldsSet)]
         // Not "MessageId": that is the server's id in the report, and a report piped back in must not bind it here.
         [Alias("Uuid")]
+        [PSDefaultValue(Help = "None (a new uuid)")]
         public Guid? Id { get; set; }
 
         /// <summary>Messages of mixed types: hashtables or objects with type, text, mediaUrl and optional id.</summary>

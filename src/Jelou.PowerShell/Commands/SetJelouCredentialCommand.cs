@@ -39,14 +39,17 @@ namespace Jelou.PowerShell.Commands
         [Alias("Profile", "CredentialName")]
         [ValidateNotNullOrEmpty]
         [ArgumentCompleter(typeof(ProfileNameCompleter))]
+        [PSDefaultValue(Help = "default")]
         public string Name { get; set; } = CredentialProfile.DefaultName;
 
         /// <summary>The API root for this profile; https://api.jelou.ai when omitted.</summary>
         [Parameter(ValueFromPipelineByPropertyName = true)]
+        [PSDefaultValue(Help = "https://api.jelou.ai")]
         public Uri? BaseUri { get; set; }
 
         /// <summary>Process (default): this session only. CurrentUser: also persisted for the current user.</summary>
         [Parameter]
+        [PSDefaultValue(Help = "Process")]
         public CredentialScope Scope { get; set; } = CredentialScope.Process;
 
         /// <summary>Also store it in this Microsoft.PowerShell.SecretManagement vault (as secret "Jelou-&lt;Name&gt;").</summary>

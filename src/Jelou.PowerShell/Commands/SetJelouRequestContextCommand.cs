@@ -14,26 +14,31 @@ namespace Jelou.PowerShell.Commands
         /// <summary>Retries of a message that was certainly not delivered (429, 503, connection refused).</summary>
         [Parameter(ValueFromPipelineByPropertyName = true)]
         [ValidateRange(0, 20)]
+        [PSDefaultValue(Help = "3")]
         public int MaximumRetryCount { get; set; }
 
         /// <summary>Base seconds between retries when the server gives no Retry-After.</summary>
         [Parameter(ValueFromPipelineByPropertyName = true)]
         [ValidateRange(1, 3600)]
+        [PSDefaultValue(Help = "1")]
         public int RetryIntervalSec { get; set; }
 
         /// <summary>Seconds allowed for each attempt.</summary>
         [Parameter(ValueFromPipelineByPropertyName = true)]
         [ValidateRange(1, 3600)]
+        [PSDefaultValue(Help = "30")]
         public int TimeoutSec { get; set; }
 
         /// <summary>Requests in flight at once.</summary>
         [Parameter(ValueFromPipelineByPropertyName = true)]
         [ValidateRange(1, 256)]
+        [PSDefaultValue(Help = "8")]
         public int ThrottleLimit { get; set; }
 
         /// <summary>Messages per second at most; 0 removes the limit.</summary>
         [Parameter(ValueFromPipelineByPropertyName = true)]
         [ValidateRange(0, 10000)]
+        [PSDefaultValue(Help = "0 (no limit)")]
         public double RateLimit { get; set; }
 
         /// <summary>Also retry failures after which the message may have been delivered.</summary>
@@ -43,6 +48,7 @@ namespace Jelou.PowerShell.Commands
         /// <summary>A proxy for every request.</summary>
         [Parameter(ValueFromPipelineByPropertyName = true)]
         [AllowNull]
+        [PSDefaultValue(Help = "None (the system proxy)")]
         public Uri? Proxy { get; set; }
 
         /// <summary>Restores the defaults the module starts with.</summary>

@@ -22,6 +22,7 @@ namespace Jelou.PowerShell.Commands
         /// <summary>Seconds to wait for the answer. Default 30.</summary>
         [Parameter]
         [ValidateRange(1, 3600)]
+        [PSDefaultValue(Help = "30")]
         public int TimeoutSec { get; set; } = (int)RetrySettings.Default.AttemptTimeout.TotalSeconds;
 
         /// <summary>Returns only $true or $false.</summary>

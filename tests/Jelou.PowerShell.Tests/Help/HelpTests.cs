@@ -10,8 +10,9 @@ namespace Jelou.PowerShell.Tests.Help;
 
 /// <summary>
 /// The help the build ships, against the cmdlets it documents: every cmdlet and every parameter described, every
-/// example using only parameters that exist, parameter metadata and syntax that match the code, and about_Jelou
-/// covering what the issue asks for. The help is generated from src/Jelou.PowerShell/Help/*.md by the built
+/// example using only parameters that exist, and about_Jelou covering what the issue asks for. (The syntax and the
+/// parameter metadata are generated from the assembly; tests/pester/HelpMetadata.Tests.ps1 checks them against
+/// what PowerShell's binder reports.) The help is generated from src/Jelou.PowerShell/Help/*.md by the built
 /// Jelou.HelpBuilder, exactly as the Release build stages it.
 /// </summary>
 public sealed partial class HelpTests(HelpFixture help) : IClassFixture<HelpFixture>
@@ -115,84 +116,6 @@ public sealed partial class HelpTests(HelpFixture help) : IClassFixture<HelpFixt
     }
 
     [Fact]
-    public void Documented_parameters_exist_and_their_metadata_matches_the_code()
-    {
-        var problems = new List<string>();
-        foreach (var (name, command) in Documented())
-        {
-            var cmdlet = help.Cmdlet(name);
-            foreach (var (parameterName, element) in DocumentedParameters(command))
-            {
-                var parameter = cmdlet.Parameters.FirstOrDefault(p => string.Equals(p.Name, parameterName, StringComparison.OrdinalIgnoreCase));
-                if (parameter is null)
-                {
-                    if (!(cmdlet.SupportsShouldProcess && parameterName is "WhatIf" or "Confirm"))
-                    {
-                        problems.Add($"{name} documents -{parameterName}, which the cmdlet does not have.");
-                    }
-
-                    continue;
-                }
-
-                var where = $"{name} -{parameter.Name}";
-                Compare(problems, where, "Type", parameter.TypeName, element.Element(Dev + "type")?.Element(Maml + "name")?.Value);
-                Compare(problems, where, "Required", parameter.Sets.Values.Any(d => d.Mandatory) ? "true" : "false", (string?)element.Attribute("required"));
-                Compare(problems, where, "Position", PositionText(parameter.Sets.Values.Select(d => d.Position).FirstOrDefault(p => p is not null)), (string?)element.Attribute("position"));
-                Compare(problems, where, "Accept pipeline input", parameter.PipelineInput, (string?)element.Attribute("pipelineInput"));
-                Compare(problems, where, "Accept wildcard characters", parameter.SupportsWildcards ? "true" : "false", (string?)element.Attribute("globbing"));
-                var aliases = ((string?)element.Attribute("aliases") ?? "none").Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries).Where(a => a != "none");
-                Compare(problems, where, "Aliases", string.Join(", ", parameter.Aliases.Order(StringComparer.OrdinalIgnoreCase)), string.Join(", ", aliases.Order(StringComparer.OrdinalIgnoreCase)));
-            }
-        }
-
-        Report(problems);
-    }
-
-    [Fact]
-    public void Syntax_has_one_item_per_parameter_set_with_exactly_its_parameters()
-    {
-        var problems = new List<string>();
-        foreach (var (name, command) in Documented())
-        {
-            var cmdlet = help.Cmdlet(name);
-            var items = command.Element(Command + "syntax")?.Elements(Command + "syntaxItem").ToList() ?? [];
-            if (items.Count != cmdlet.ParameterSets.Count)
-            {
-                problems.Add($"{name}: the syntax has {items.Count} parameter set(s), the cmdlet {cmdlet.ParameterSets.Count} ({string.Join(", ", cmdlet.ParameterSets)}).");
-                continue;
-            }
-
-            var syntaxSets = items.Select(i => i.Elements(Command + "parameter").Select(p => p.Element(Maml + "name")!.Value.Trim()).ToHashSet(StringComparer.OrdinalIgnoreCase)).ToList();
-            foreach (var set in cmdlet.ParameterSets)
-            {
-                var expected = cmdlet.ParameterNamesInSet(set).ToHashSet(StringComparer.OrdinalIgnoreCase);
-                var index = syntaxSets.FindIndex(s => s.SetEquals(expected));
-                if (index < 0)
-                {
-                    problems.Add($"{name}: no syntax lists exactly the parameters of set '{set}': {string.Join(" ", expected.Order(StringComparer.Ordinal).Select(p => "-" + p))}.");
-                    continue;
-                }
-
-                foreach (var element in items[index].Elements(Command + "parameter"))
-                {
-                    var parameter = cmdlet.Visible.FirstOrDefault(p => string.Equals(p.Name, element.Element(Maml + "name")!.Value.Trim(), StringComparison.OrdinalIgnoreCase));
-                    if (parameter?.In(set) is { } declaration)
-                    {
-                        Compare(problems, $"{name} ({set}) -{parameter.Name}", "required in the syntax", declaration.Mandatory ? "true" : "false", (string?)element.Attribute("required"));
-                    }
-                }
-
-                if (set == cmdlet.DefaultParameterSet && index != 0)
-                {
-                    problems.Add($"{name}: the default parameter set '{set}' should be the first syntax shown.");
-                }
-            }
-        }
-
-        Report(problems);
-    }
-
-    [Fact]
     public void Examples_use_only_parameters_and_aliases_the_cmdlets_have()
     {
         var problems = new List<string>();
@@ -225,9 +148,13 @@ public sealed partial class HelpTests(HelpFixture help) : IClassFixture<HelpFixt
         Report(problems);
     }
 
+    /// <summary>The cmdlets whose output has a Status of type SendStatus (the send report), from the assembly.</summary>
+    public static TheoryData<string> ReportingCmdlets() => ModuleMetadata.CmdletNames(c => c.OutputTypes
+        .OfType<Type>()
+        .Any(t => t.GetProperty("Status")?.PropertyType.FullName == "Jelou.Results.SendStatus"));
+
     [Theory]
-    [InlineData("Send-JelouBotMessage")]
-    [InlineData("Send-JelouRoomMessage")]
+    [MemberData(nameof(ReportingCmdlets))]
     public void Send_cmdlets_document_every_status_of_the_report(string name)
     {
         var outputs = string.Join("\n", help.Help[name].Element(Command + "returnValues")!.Descendants(Maml + "para").Select(p => p.Value));
@@ -410,7 +337,12 @@ public sealed partial class HelpTests(HelpFixture help) : IClassFixture<HelpFixt
     [Theory]
     [InlineData("# Bad-Thing\n\n## DESCRIPTION\nText.\n", "'## SYNOPSIS' is missing")]
     [InlineData("# Bad-Thing\n\n## SYNOPSIS\nS.\n\n## DESCRIPTION\nD.\n\n## EXAMPLES\n\n### Example 1: x\nNo code here.\n\n## PARAMETERS\n\n## INPUTS\n\n### None\nN.\n\n## OUTPUTS\n\n### None\nN.\n", "example 1 has no ```powershell code block")]
-    [InlineData("# Bad-Thing\n\n## SYNOPSIS\nS.\n\n## DESCRIPTION\nD.\n\n## EXAMPLES\n\n### Example 1: x\n```powershell\nBad-Thing\n```\n\nRuns it.\n\n## PARAMETERS\n\n### -Name\nThe name.\n\n```yaml\nType: String\nRequired: maybe\n```\n\n## INPUTS\n\n### None\nN.\n\n## OUTPUTS\n\n### None\nN.\n", "Required 'maybe' must be True or False")]
+    [InlineData("# Bad-Thing\n\n## SYNOPSIS\nS.\n\n## DESCRIPTION\nD.\n\n## EXAMPLES\n\n### Example 1: x\n```powershell\nBad-Thing\n```\n\nRuns it.\n\n## PARAMETERS\n\n### -Name\nThe name.\n\n### -Name\nAgain.\n\n## INPUTS\n\n### None\nN.\n\n## OUTPUTS\n\n### None\nN.\n", "-Name is documented twice")]
+    [InlineData("# Bad-Thing\n\n## SYNOPSIS\nS.\n\n## DESCRIPTION\nD.\n\n## EXAMPLES\n\n### Example 1: x\n```powershell\nBad-Thing\n```\n\nRuns it.\n\n## PARAMETERS\n\n### -Name\nThe name.\n\n```yaml\nType: String\nRequired: True\n```\n\n## INPUTS\n\n### None\nN.\n\n## OUTPUTS\n\n### None\nN.\n", "-Name: remove the ```yaml block")]
+    [InlineData("# Bad-Thing\n\n## SYNOPSIS\nS.\n\n## SYNTAX\n\n```\nBad-Thing [-Name <String>]\n```\n\n## DESCRIPTION\nD.\n", "remove '## SYNTAX'")]
+    [InlineData("---\nshared parameters: Shared/Nowhere.md\n---\n\n# Bad-Thing\n\n## SYNOPSIS\nS.\n\n## DESCRIPTION\nD.\n", "names a file that does not exist")]
+    [InlineData("---\nexternal help file: [unclosed\n---\n\n# Bad-Thing\n\n## SYNOPSIS\nS.\n", "the front matter is not valid YAML")]
+    [InlineData("# Bad-Thing\n\n## SYNOPSIS\nS.\n\n## DESCRIPTION\nD.\n", "Bad-Thing is not a cmdlet of Jelou.PowerShell.dll")]
     [InlineData("# Bad-Thing\n\n## SYNOPSIS\nS.\n\n## DESCRIPTION\nD.\n\n```powershell\nunclosed\n", "is never closed")]
     [InlineData("# Bad-Thing\n\n## SYNOPSIS\nS.\n\n## DESCRIPTON\nD.\n", "'## DESCRIPTON' is not a help section")]
     public void The_help_builder_fails_with_the_file_and_line_on_markdown_it_cannot_parse(string markdown, string expected)
@@ -457,16 +389,6 @@ public sealed partial class HelpTests(HelpFixture help) : IClassFixture<HelpFixt
         }
     }
 
-    private static string PositionText(int? position) => position?.ToString(CultureInfo.InvariantCulture) ?? "named";
-
-    private static void Compare(List<string> problems, string where, string what, string expected, string? documented)
-    {
-        if (!string.Equals(expected, documented?.Trim(), StringComparison.OrdinalIgnoreCase))
-        {
-            problems.Add($"{where}: {what} is '{documented}' in the help but '{expected}' in the code.");
-        }
-    }
-
     /// <summary>The text of an about-topic section: from its heading line to the next heading at the margin.</summary>
     private static string Section(string text, string heading)
     {
@@ -498,7 +420,6 @@ public sealed partial class HelpTests(HelpFixture help) : IClassFixture<HelpFixt
 public sealed partial class HelpFixture : IDisposable
 {
     public const string Sma = "System.Management.Automation";
-    public const string AllSets = "__AllParameterSets";
     public const string HelpFileName = "Jelou.PowerShell.dll-Help.xml";
 
     public static readonly XNamespace Maml = "http://schemas.microsoft.com/maml/2004/10";
@@ -615,8 +536,10 @@ public sealed partial class HelpFixture : IDisposable
         var program = Assembly.LoadFrom(path).GetType("Jelou.HelpBuilder.Program", throwOnError: true)!;
         var run = program.GetMethod("Run", BindingFlags.Static | BindingFlags.NonPublic | BindingFlags.Public, [typeof(string[]), typeof(TextWriter)])
             ?? throw new MissingMethodException("Jelou.HelpBuilder.Program", "Run(string[], TextWriter)");
+        // The syntax and parameter metadata come from the module the build just made, as the build passes it.
+        string[] all = [.. args, "--assembly", AssemblyPath, "--reference", ModuleMetadata.FindPowerShellStandard()];
         using var writer = new StringWriter();
-        var exitCode = (int)run.Invoke(null, [args, writer])!;
+        var exitCode = (int)run.Invoke(null, [all, writer])!;
         return (exitCode, writer.ToString());
     }
 
@@ -653,7 +576,7 @@ public sealed partial class HelpFixture : IDisposable
     private static partial Regex ModuleVersionPattern();
 }
 
-/// <summary>A cmdlet as PowerShell's binder sees it: name, ShouldProcess support, default set and parameters.</summary>
+/// <summary>A cmdlet as the example check needs it: its name, ShouldProcess support and parameter spellings.</summary>
 public sealed class HelpCmdlet
 {
     public HelpCmdlet(Type type)
@@ -661,32 +584,17 @@ public sealed class HelpCmdlet
         var cmdlet = HelpFixture.Find(type.GetCustomAttributesData(), HelpFixture.Sma + ".CmdletAttribute")!;
         Name = (string)cmdlet.ConstructorArguments[0].Value! + "-" + (string)cmdlet.ConstructorArguments[1].Value!;
         SupportsShouldProcess = HelpFixture.Named<bool>(cmdlet, "SupportsShouldProcess");
-        DefaultParameterSet = HelpFixture.Named<string>(cmdlet, "DefaultParameterSetName");
         Parameters = type.GetProperties(BindingFlags.Public | BindingFlags.Instance)
-            .Select(p => (Property: p, Declarations: p.GetCustomAttributesData().Where(a => a.AttributeType.FullName == HelpFixture.Sma + ".ParameterAttribute").ToList()))
-            .Where(p => p.Declarations.Count > 0)
-            .Select(p => new HelpParameter(p.Property, p.Declarations))
+            .Where(p => p.GetCustomAttributesData().Any(a => a.AttributeType.FullName == HelpFixture.Sma + ".ParameterAttribute"))
+            .Select(p => new HelpParameter(p))
             .ToList();
-        var named = Parameters.SelectMany(p => p.Sets.Keys).Where(s => s != HelpFixture.AllSets).Distinct().ToList();
-        ParameterSets = named.Count > 0 ? named : [HelpFixture.AllSets];
     }
 
     public string Name { get; }
 
     public bool SupportsShouldProcess { get; }
 
-    public string? DefaultParameterSet { get; }
-
     public IReadOnlyList<HelpParameter> Parameters { get; }
-
-    /// <summary>The parameters a user sees in the syntax: DontShow ones (the pipeline's InputObject) are left out of it, as Get-Help leaves them out; they are still documented.</summary>
-    public IEnumerable<HelpParameter> Visible => Parameters.Where(p => !p.DontShow);
-
-    public IReadOnlyList<string> ParameterSets { get; }
-
-    /// <summary>The visible parameters of a set, plus -WhatIf and -Confirm when the cmdlet supports ShouldProcess.</summary>
-    public IEnumerable<string> ParameterNamesInSet(string set) =>
-        Visible.Where(p => p.In(set) is not null).Select(p => p.Name).Concat(SupportsShouldProcess ? ["WhatIf", "Confirm"] : []);
 
     /// <summary>True when <paramref name="token"/> (without the dash) names a parameter, an alias or a common parameter of this cmdlet.</summary>
     public bool Accepts(string token) =>
@@ -706,80 +614,23 @@ public sealed class HelpCmdlet
     public override string ToString() => Name;
 }
 
-/// <summary>One [Parameter] property: type, aliases, wildcard support and its declaration per parameter set.</summary>
+/// <summary>One [Parameter] property: its name and aliases.</summary>
 public sealed class HelpParameter
 {
-    public HelpParameter(PropertyInfo property, IReadOnlyList<CustomAttributeData> declarations)
+    public HelpParameter(PropertyInfo property)
     {
         Name = property.Name;
-        Type = property.PropertyType;
-        var attributes = property.GetCustomAttributesData();
-        Aliases = attributes.Where(a => a.AttributeType.FullName == HelpFixture.Sma + ".AliasAttribute").SelectMany(HelpFixture.Strings).ToList();
-        SupportsWildcards = HelpFixture.Find(attributes, HelpFixture.Sma + ".SupportsWildcardsAttribute") is not null;
-        Sets = declarations.ToDictionary(
-            d => HelpFixture.Named<string>(d, "ParameterSetName") ?? HelpFixture.AllSets,
-            d => new HelpDeclaration(
-                HelpFixture.Named<bool>(d, "Mandatory"),
-                HelpFixture.Named<int?>(d, "Position") is { } position && position != int.MinValue ? position : null,
-                HelpFixture.Named<bool>(d, "ValueFromPipeline"),
-                HelpFixture.Named<bool>(d, "ValueFromPipelineByPropertyName")));
-        DontShow = declarations.Any(d => HelpFixture.Named<bool>(d, "DontShow"));
+        Aliases = property.GetCustomAttributesData().Where(a => a.AttributeType.FullName == HelpFixture.Sma + ".AliasAttribute").SelectMany(HelpFixture.Strings).ToList();
     }
 
     public string Name { get; }
-
-    public Type Type { get; }
 
     public IReadOnlyList<string> Aliases { get; }
 
     public IEnumerable<string> Spellings => Aliases.Prepend(Name);
 
-    public bool SupportsWildcards { get; }
-
-    public bool DontShow { get; }
-
-    public IReadOnlyDictionary<string, HelpDeclaration> Sets { get; }
-
-    /// <summary>The declaration that applies in a set (its own, or the one for all sets), or null when the parameter is not in it.</summary>
-    public HelpDeclaration? In(string set) =>
-        Sets.TryGetValue(set, out var own) ? own : Sets.TryGetValue(HelpFixture.AllSets, out var all) ? all : null;
-
-    /// <summary>How Get-Help names the type: String, String[], Double (for double?), PSCredential, SwitchParameter.</summary>
-    public string TypeName => Display(Type);
-
-    /// <summary>The pipelineInput text of MAML: False, True (ByValue), True (ByPropertyName) or True (ByValue, ByPropertyName).</summary>
-    public string PipelineInput
-    {
-        get
-        {
-            var byValue = Sets.Values.Any(d => d.ByValue);
-            var byName = Sets.Values.Any(d => d.ByPropertyName);
-            return (byValue, byName) switch
-            {
-                (true, true) => "True (ByValue, ByPropertyName)",
-                (true, false) => "True (ByValue)",
-                (false, true) => "True (ByPropertyName)",
-                _ => "False",
-            };
-        }
-    }
-
-    private static string Display(Type type)
-    {
-        if (type.IsArray)
-        {
-            return Display(type.GetElementType()!) + "[]";
-        }
-
-        return type.IsGenericType && type.GetGenericTypeDefinition().FullName == "System.Nullable`1"
-            ? type.GetGenericArguments()[0].Name
-            : type.Name;
-    }
-
     public override string ToString() => "-" + Name;
 }
-
-public sealed record HelpDeclaration(bool Mandatory, int? Position, bool ByValue, bool ByPropertyName);
 
 /// <summary>A fact that runs only in Release, the configuration that stages the module folder.</summary>
 public sealed class ReleaseBuildFactAttribute : FactAttribute
