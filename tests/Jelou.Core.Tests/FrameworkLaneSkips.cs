@@ -15,6 +15,12 @@ internal static class FrameworkLaneSkips
         + "(Mono) has none, so the store refuses (tested by CredentialStoreOnFrameworkTests). On Windows PowerShell 5.1 it "
         + "uses DPAPI and Windows ACLs instead, which this lane cannot reach.";
 
+    /// <summary>Why a send through the loopback test proxy cannot happen on .NET Framework.</summary>
+    public const string LoopbackNeverProxied =
+        ".NET Framework (and Mono) never send a loopback address through a WebProxy, whatever BypassProxyOnLocal says, and "
+        + "JelouClient allows plain http only to loopback, so the loopback fake cannot be reached through the test proxy there "
+        + "(that needs a TLS-terminating test proxy). The handler's proxy settings are tested on this lane.";
+
     /// <summary>True on .NET Framework, including Mono's implementation of it.</summary>
     public static bool IsNetFramework { get; } =
         RuntimeInformation.FrameworkDescription.StartsWith(".NET Framework", StringComparison.Ordinal)
