@@ -13,9 +13,12 @@
 
       Clean    Removes out/, TestResults/ and the bin/ and obj/ folders of every project.
       Build    dotnet build Jelou.sln. A Release build stages the importable module in out/Jelou/<version>/.
-      Test     Build, then the xunit tests (dotnet test), then the Pester suite in a new PowerShell process (Pester
-               restored from NuGet by tests/tools/Get-PesterModule.ps1), then the totals over both as the last line,
-               'N passed, N failed'. Exits 1 when anything failed or could not run. Results go to TestResults/.
+      Test     Build, then the xunit tests (dotnet test), then the .NET Framework lane (the core's tests built for net472,
+               run natively on Windows and under Mono elsewhere; on Debian a missing Mono is installed with apt-get),
+               then the Pester suite in a new PowerShell process (Pester restored from NuGet by
+               tests/tools/Get-PesterModule.ps1), then the net472 lane's skip list and the totals over all of them as
+               the last line, 'N passed, N failed'. Exits 1 when anything failed or could not run. Results go to
+               TestResults/.
       Package  Build (Release), then writes Jelou.<version>.nupkg of the staged module to out/packages/, through a
                temporary local repository (Publish-PSResource, or Publish-Module when PSResourceGet is missing).
       Demo     Build (Release), then starts the fake Jelou API, sends tests/pester/data/demo-clientes.csv through
@@ -125,7 +128,13 @@ function Invoke-NativeCommand {
     [OutputType([int])]
     param(
         [Parameter(Mandatory = $true)] [string] $FilePath,
-        [string[]] $ArgumentList = @()
+        [string[]] $ArgumentList = @(),
+
+        # Variables added to the child's environment.
+        [hashtable] $Environment = @{},
+
+        # Kills the process (and its children, where the runtime can) after this long; 0 waits forever.
+        [int] $TimeoutSeconds = 0
     )
 
     Write-Information -MessageData ('> {0} {1}' -f $FilePath, ($ArgumentList -join ' '))
@@ -133,6 +142,10 @@ function Invoke-NativeCommand {
     $startInfo.FileName = $FilePath
     $startInfo.UseShellExecute = $false
     $startInfo.WorkingDirectory = $script:RepositoryRoot
+    foreach ($name in $Environment.Keys) {
+        $startInfo.EnvironmentVariables[$name] = [string]$Environment[$name]
+    }
+
     if ($null -ne $startInfo.PSObject.Properties['ArgumentList']) {
         foreach ($argument in $ArgumentList) {
             $startInfo.ArgumentList.Add($argument)
@@ -144,6 +157,21 @@ function Invoke-NativeCommand {
 
     $process = [System.Diagnostics.Process]::Start($startInfo)
     try {
+        if ($TimeoutSeconds -gt 0) {
+            if (-not $process.WaitForExit($TimeoutSeconds * 1000)) {
+                # Kill(true) ends the tree on .NET Core 3+; Windows PowerShell's .NET Framework has only Kill().
+                if ($null -ne $process.GetType().GetMethod('Kill', [type[]]@([bool]))) {
+                    $process.Kill($true)
+                }
+                else {
+                    $process.Kill()
+                }
+
+                $process.WaitForExit()
+                throw "$FilePath did not finish within $TimeoutSeconds s and was stopped."
+            }
+        }
+
         $process.WaitForExit()
         return $process.ExitCode
     }
@@ -223,6 +251,212 @@ function Invoke-ReleaseBuild {
     }
 }
 
+# The .NET Framework lane: the core's xunit tests built for net472 (Windows PowerShell 5.1's runtime). On Windows the
+# test executable runs natively; elsewhere under Mono. On Debian, a missing Mono is installed from Debian's packages: the
+# runtime and only the class libraries the tests load (not mono-devel and its ~150 packages).
+$script:MonoPackages = @(
+    'mono-runtime',
+    'libmono-system-net-http4.0-cil',
+    'libmono-system-xml-linq4.0-cil',
+    'libmono-system-data4.0-cil',
+    'libmono-system-componentmodel-dataannotations4.0-cil',
+    'libmono-system-runtime-serialization4.0-cil'
+)
+
+# Assemblies the lane loads from Mono's GAC, one per package above after the runtime: their absence means an install.
+$script:MonoAssemblies = @('System.Net.Http', 'System.Xml.Linq', 'System.Data', 'System.ComponentModel.DataAnnotations', 'System.Runtime.Serialization')
+
+function Test-IsWindowsHost {
+    [OutputType([bool])]
+    param()
+
+    return ([System.Environment]::OSVersion.Platform -eq [System.PlatformID]::Win32NT)
+}
+
+function Get-MonoFacadeFolder {
+    <#
+        Mono's netstandard.dll and the other facades that netstandard2.0 libraries need. Debian ships them only in
+        mono-devel, so when Mono's own folder lacks them they are taken from that package's archive (downloaded with
+        apt-get, unpacked, not installed) into out/mono-facades/<Mono version>/. Returns the folder for MONO_PATH, or
+        $null when Mono has its own.
+    #>
+    [OutputType([string])]
+    param()
+
+    foreach ($prefix in @('/usr/lib/mono', '/usr/local/lib/mono', '/Library/Frameworks/Mono.framework/Versions/Current/lib/mono')) {
+        if (Test-Path -LiteralPath ([System.IO.Path]::Combine($prefix, '4.5', 'Facades', 'netstandard.dll'))) {
+            return $null
+        }
+    }
+
+    $dpkgQuery = Get-ToolPath -Name 'dpkg-query'
+    $aptGet = Get-ToolPath -Name 'apt-get'
+    $dpkgDeb = Get-ToolPath -Name 'dpkg-deb'
+    if (-not $dpkgQuery -or -not $aptGet -or -not $dpkgDeb) {
+        throw 'Mono has no 4.5/Facades/netstandard.dll and this is not a Debian system to take it from: install Mono with its facades (mono-devel, or mono-complete).'
+    }
+
+    $version = (& $dpkgQuery -W -f '${Version}' 'mono-runtime' 2>$null)
+    if (-not $version) {
+        throw 'Mono is not from Debian packages and has no 4.5/Facades folder: install Mono with its facades.'
+    }
+
+    $folder = [System.IO.Path]::Combine($script:RepositoryRoot, 'out', 'mono-facades', ($version -replace '[^A-Za-z0-9.+-]', '_'))
+    if (Test-Path -LiteralPath (Join-Path -Path $folder -ChildPath 'netstandard.dll')) {
+        return $folder
+    }
+
+    $work = Join-Path -Path ([System.IO.Path]::GetTempPath()) -ChildPath ('jelou-mono-' + [guid]::NewGuid().ToString('N'))
+    $null = New-Item -ItemType Directory -Path $work -Force
+    try {
+        # apt-get download writes to the current directory; the facades must match the runtime's version exactly.
+        Push-Location -LiteralPath $work
+        try {
+            & $aptGet download -q ('mono-devel=' + $version) | Out-Null
+        }
+        finally {
+            Pop-Location
+        }
+
+        $archive = Get-ChildItem -LiteralPath $work -Filter 'mono-devel_*.deb' | Select-Object -First 1
+        if ($null -eq $archive) {
+            throw "apt-get download mono-devel=$version produced no package."
+        }
+
+        $unpacked = Join-Path -Path $work -ChildPath 'unpacked'
+        & $dpkgDeb -x $archive.FullName $unpacked
+        $facades = [System.IO.Path]::Combine($unpacked, 'usr', 'lib', 'mono', '4.5', 'Facades')
+        if (-not (Test-Path -LiteralPath (Join-Path -Path $facades -ChildPath 'netstandard.dll'))) {
+            throw "mono-devel $version has no usr/lib/mono/4.5/Facades/netstandard.dll."
+        }
+
+        $null = New-Item -ItemType Directory -Path $folder -Force
+        Copy-Item -Path (Join-Path -Path $facades -ChildPath '*.dll') -Destination $folder -Force
+    }
+    finally {
+        Remove-Item -LiteralPath $work -Recurse -Force -ErrorAction SilentlyContinue
+    }
+
+    return $folder
+}
+
+function Install-MonoRuntime {
+    <# Installs Debian's Mono packages for the lane when mono or one of the assemblies it needs is missing. #>
+    param()
+
+    $missing = @($script:MonoAssemblies | Where-Object { -not (Test-Path -LiteralPath ([System.IO.Path]::Combine('/usr/lib/mono/gac', $_))) })
+    if ((Get-ToolPath -Name 'mono') -and $missing.Count -eq 0) {
+        return
+    }
+
+    $aptGet = Get-ToolPath -Name 'apt-get'
+    $isRoot = (Get-ToolPath -Name 'id') -and ((& id -u) -eq '0')
+    if (-not $aptGet -or -not $isRoot) {
+        throw ('Mono is missing or incomplete and cannot be installed here (that needs apt-get as root). Install: ' + ($script:MonoPackages -join ' '))
+    }
+
+    Write-Information -MessageData ('Installing Mono from Debian packages: ' + ($script:MonoPackages -join ' '))
+    $environment = @{ DEBIAN_FRONTEND = 'noninteractive' }
+    $exitCode = Invoke-NativeCommand -FilePath $aptGet -ArgumentList @('update', '-q') -Environment $environment
+    if ($exitCode -ne 0) {
+        throw "apt-get update failed (exit code $exitCode)."
+    }
+
+    $exitCode = Invoke-NativeCommand -FilePath $aptGet -ArgumentList (@('install', '-y', '-q', '--no-install-recommends') + $script:MonoPackages) -Environment $environment
+    if ($exitCode -ne 0 -or -not (Get-ToolPath -Name 'mono')) {
+        throw "apt-get install of Mono failed (exit code $exitCode)."
+    }
+}
+
+function Invoke-FrameworkLane {
+    <#
+        Runs the net472 build of the core's tests, writing TRX to <Results>/net472/, and returns the problems met (none
+        when the run finished with results; failed tests are counted from the TRX like any other). A lane that cannot
+        run is a problem, never a skip.
+    #>
+    [OutputType([string[]])]
+    param([Parameter(Mandatory = $true)] [string] $Results)
+
+    $executable = [System.IO.Path]::Combine($script:RepositoryRoot, 'tests', 'Jelou.Core.Tests', 'bin', $Configuration, 'net472', 'Jelou.Core.Tests.exe')
+    $folder = Join-Path -Path $Results -ChildPath 'net472'
+    $trx = Join-Path -Path $folder -ChildPath 'Jelou.Core.Tests.net472.trx'
+    $null = New-Item -ItemType Directory -Path $folder -Force
+    if (-not (Test-Path -LiteralPath $executable)) {
+        return @("net472 lane: the build did not produce $executable")
+    }
+
+    # Parallel collections as in xunit.runner.json; the fake API processes it starts are .NET 10.
+    $arguments = @($executable, '-noColor', '-noLogo', '-trx', $trx)
+    $environment = @{}
+    $clock = [System.Diagnostics.Stopwatch]::StartNew()
+    $installSeconds = 0
+    try {
+        if (Test-IsWindowsHost) {
+            $filePath = $executable
+            $arguments = $arguments[1..($arguments.Count - 1)]
+        }
+        else {
+            $isMac = (Test-Path -LiteralPath 'variable:IsMacOS') -and $IsMacOS
+            if ($isMac) {
+                if (-not (Get-ToolPath -Name 'mono')) {
+                    throw 'net472 lane: mono is not on PATH. Install Mono (https://www.mono-project.com, or brew install mono) to run the .NET Framework lane on macOS.'
+                }
+            }
+            else {
+                Install-MonoRuntime
+                $facades = Get-MonoFacadeFolder
+                if ($facades) {
+                    $environment['MONO_PATH'] = $facades
+                }
+            }
+
+            $installSeconds = $clock.Elapsed.TotalSeconds
+            $filePath = Get-ToolPath -Name 'mono'
+        }
+
+        $environment['JELOU_FAKEAPI_DLL'] = [System.IO.Path]::Combine($script:RepositoryRoot, 'tests', 'Jelou.FakeApi', 'bin', $Configuration, 'net10.0', 'Jelou.FakeApi.dll')
+        $runStarted = $clock.Elapsed.TotalSeconds
+        $exitCode = Invoke-NativeCommand -FilePath $filePath -ArgumentList $arguments -Environment $environment -TimeoutSeconds 1200
+        Write-Information -MessageData ('net472 lane: {0:N0} s to install Mono, {1:N0} s to run' -f $installSeconds, ($clock.Elapsed.TotalSeconds - $runStarted))
+    }
+    catch {
+        return @($_.Exception.Message)
+    }
+
+    $problems = @()
+    if (-not (Test-Path -LiteralPath $trx)) {
+        $problems += "net472 lane wrote no results ($trx), exit code $exitCode"
+    }
+    elseif ($exitCode -ne 0) {
+        # Failed tests set the exit code too; they are counted from the TRX. This line says the lane did not pass.
+        $problems += "net472 lane exited with $exitCode"
+    }
+
+    return $problems
+}
+
+function Write-SkipList {
+    <# The skipped tests of one lane, by reason and then by test class, so the list stays readable. #>
+    param(
+        [Parameter(Mandatory = $true)] [AllowEmptyCollection()] [object[]] $Skips,
+        [Parameter(Mandatory = $true)] [string] $Lane
+    )
+
+    if ($Skips.Count -eq 0) {
+        Write-Information -MessageData "  Skipped on $Lane`: none"
+        return
+    }
+
+    Write-Information -MessageData ('  Skipped on {0}: {1}' -f $Lane, $Skips.Count)
+    foreach ($reason in ($Skips | Group-Object -Property Reason | Sort-Object -Property Count -Descending)) {
+        Write-Information -MessageData ('    {0} test(s): {1}' -f $reason.Count, $reason.Name)
+        foreach ($class in ($reason.Group | Group-Object -Property { $_.Test -replace '\.[^.(]+(\(.*)?$', '' } | Sort-Object -Property Name)) {
+            $methods = @($class.Group | ForEach-Object { ($_.Test -replace '\(.*$', '') -replace '^.*\.', '' } | Sort-Object -Unique)
+            Write-Information -MessageData ('      {0}: {1}' -f $class.Name, ($methods -join ', '))
+        }
+    }
+}
+
 function Invoke-TestTask {
     <#
         Runs every test and writes the totals over xunit and Pester as the last line, 'N passed, N failed', which CI
@@ -247,6 +481,11 @@ function Invoke-TestTask {
             'test', $script:Solution, '-c', $Configuration, '--no-build', '-nologo', '--logger', 'trx', '--results-directory', $results)
         if ($exitCode -ne 0) {
             $failures.Add("dotnet test exited with $exitCode")
+        }
+
+        Write-Step -Message 'xunit on .NET Framework (net472)'
+        foreach ($problem in (Invoke-FrameworkLane -Results $results)) {
+            $failures.Add($problem)
         }
 
         # In a new process: Pester imports the module, and a build that follows must not find its assemblies loaded.
@@ -279,6 +518,8 @@ function Invoke-TestTask {
         $failed = 1
     }
 
+    $frameworkSkips = @($total.Skips | Where-Object { $_.File -like ('*' + [System.IO.Path]::DirectorySeparatorChar + 'net472' + [System.IO.Path]::DirectorySeparatorChar + '*') })
+    Write-SkipList -Skips $frameworkSkips -Lane 'net472'
     Write-Information -MessageData ('  {0} skipped; results in {1}' -f $total.Skipped, $results)
     Write-Information -MessageData ('{0} passed, {1} failed' -f $total.Passed, $failed)
     return ($failed -eq 0)

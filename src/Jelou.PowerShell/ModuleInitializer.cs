@@ -10,7 +10,7 @@ namespace Jelou.PowerShell
     /// </summary>
     public sealed class ModuleInitializer : IModuleAssemblyInitializer, IModuleAssemblyCleanup
     {
-        private static readonly string DependencyDirectory = Path.GetDirectoryName(typeof(ModuleInitializer).Assembly.Location) ?? string.Empty;
+        private static readonly DependencyResolver Resolver = new(Path.GetDirectoryName(typeof(ModuleInitializer).Assembly.Location) ?? string.Empty);
         private static int installed;
 
         /// <summary>Installs the resolver on .NET Framework.</summary>
@@ -18,7 +18,7 @@ namespace Jelou.PowerShell
         {
             if (IsNetFramework() && Interlocked.Exchange(ref installed, 1) == 0)
             {
-                AppDomain.CurrentDomain.AssemblyResolve += Resolve;
+                AppDomain.CurrentDomain.AssemblyResolve += Resolver.Resolve;
             }
         }
 
@@ -27,30 +27,10 @@ namespace Jelou.PowerShell
         {
             if (Interlocked.Exchange(ref installed, 0) == 1)
             {
-                AppDomain.CurrentDomain.AssemblyResolve -= Resolve;
+                AppDomain.CurrentDomain.AssemblyResolve -= Resolver.Resolve;
             }
 
             ModuleState.Reset();
-        }
-
-        /// <summary>The file served for a request, or null; separate from the event so its rule can be tested.</summary>
-        internal static string? ResolvePath(string directory, AssemblyName requested, Assembly? requestingAssembly)
-        {
-            // Only requests from our own assemblies: another module asking for Polly.Core gets its own copy.
-            var requester = requestingAssembly?.Location;
-            if (string.IsNullOrEmpty(requester) || !string.Equals(Path.GetDirectoryName(requester), directory, StringComparison.OrdinalIgnoreCase))
-            {
-                return null;
-            }
-
-            var path = Path.Combine(directory, requested.Name + ".dll");
-            return File.Exists(path) ? path : null;
-        }
-
-        private static Assembly? Resolve(object? sender, ResolveEventArgs args)
-        {
-            var path = ResolvePath(DependencyDirectory, new AssemblyName(args.Name), args.RequestingAssembly);
-            return path is null ? null : Assembly.LoadFrom(path);
         }
 
         private static bool IsNetFramework() =>

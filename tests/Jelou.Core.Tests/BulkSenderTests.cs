@@ -144,8 +144,8 @@ public sealed class BulkSenderTests
     public async Task A_failure_that_is_not_account_level_does_not_stop_the_batch()
     {
         await using var server = await FakeJelouServer.StartAsync();
-        server.Faults.AddRule(info => info.UserId is { } u && u.EndsWith('3') ? FakeResponse.G4Error(422, "E0422", "VALIDATOR_ERROR", "no") : null);
-        server.Faults.AddRule(info => info.UserId is { } u && u.EndsWith('7') ? new FakeResponse(500) : null);
+        server.Faults.AddRule(new FakeRule(FakeResponse.G4Error(422, "E0422", "VALIDATOR_ERROR", "no")) { UserIdSuffix = "3" });
+        server.Faults.AddRule(new FakeRule(new FakeResponse(500)) { UserIdSuffix = "7" });
         using var client = CoreTestSupport.ClientFor(server);
 
         var run = await RunBatchAsync(client, new BulkOptions { ThrottleLimit = 4 }, Rows(30));

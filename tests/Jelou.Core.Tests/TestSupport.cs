@@ -62,9 +62,9 @@ public sealed class FakeServerFixture : IAsyncLifetime
         return Server;
     }
 
-    public async Task InitializeAsync() => server = await FakeJelouServer.StartAsync();
+    public async ValueTask InitializeAsync() => server = await FakeJelouServer.StartAsync();
 
-    public async Task DisposeAsync()
+    public async ValueTask DisposeAsync()
     {
         if (server is not null)
         {

@@ -68,6 +68,28 @@ internal sealed class FakeControlEndpoints
 
                     await FakeRequestHandler.WriteAsync(context, StatusCodes.Status200OK, Ok).ConfigureAwait(false);
                     break;
+                case "/_fake/rules" when post:
+                    using (JsonDocument doc = await ParseAsync(request, context.RequestAborted).ConfigureAwait(false))
+                    {
+                        FakeRule[] rules = doc.RootElement.ValueKind == JsonValueKind.Array
+                            ? doc.RootElement.EnumerateArray().Select(ParseRule).ToArray()
+                            : [ParseRule(doc.RootElement)];
+                        foreach (FakeRule rule in rules)
+                        {
+                            _faults.AddRule(rule);
+                        }
+                    }
+
+                    await FakeRequestHandler.WriteAsync(context, StatusCodes.Status200OK, Ok).ConfigureAwait(false);
+                    break;
+                case "/_fake/faults/clear" when post:
+                    _faults.Clear();
+                    await FakeRequestHandler.WriteAsync(context, StatusCodes.Status200OK, Ok).ConfigureAwait(false);
+                    break;
+                case "/_fake/ledger/reset" when post:
+                    _ledger.Reset();
+                    await FakeRequestHandler.WriteAsync(context, StatusCodes.Status200OK, Ok).ConfigureAwait(false);
+                    break;
                 default:
                     await FakeRequestHandler.WriteAsync(context, StatusCodes.Status404NotFound, NotFound).ConfigureAwait(false);
                     break;
@@ -158,6 +180,52 @@ internal sealed class FakeControlEndpoints
         }
 
         return rate;
+    }
+
+    private static FakeRule ParseRule(JsonElement item)
+    {
+        if (item.ValueKind != JsonValueKind.Object)
+        {
+            throw new FormatException("Each rule must be a JSON object.");
+        }
+
+        FakeResponse? response = null;
+        string? userId = null;
+        string? suffix = null;
+        int? times = null;
+        foreach (JsonProperty property in item.EnumerateObject())
+        {
+            JsonElement value = property.Value;
+            switch (property.Name.ToUpperInvariant())
+            {
+                case "RESPONSE":
+                    response = ParseScripted(value);
+                    break;
+                case "USERID":
+                    userId = value.ValueKind == JsonValueKind.Null ? null : value.GetString();
+                    break;
+                case "USERIDSUFFIX":
+                    suffix = value.ValueKind == JsonValueKind.Null ? null : value.GetString();
+                    break;
+                case "TIMES":
+                    times = value.ValueKind == JsonValueKind.Null ? null : value.GetInt32();
+                    if (times < 0)
+                    {
+                        throw new ArgumentOutOfRangeException(property.Name, times, "times cannot be negative.");
+                    }
+
+                    break;
+                default:
+                    throw new FormatException("Unknown rule property '" + property.Name + "'.");
+            }
+        }
+
+        return new FakeRule(response ?? throw new FormatException("A rule needs a response."))
+        {
+            UserId = userId,
+            UserIdSuffix = suffix,
+            Times = times,
+        };
     }
 
     private static FakeResponse ParseScripted(JsonElement item)
@@ -261,6 +329,7 @@ internal sealed class FakeControlEndpoints
     {
         // Counters are read before the snapshot so that count never lags behind the entries that were listed.
         int maxInFlight = _ledger.MaxInFlight;
+        int inFlight = _ledger.InFlight;
         int totalRequests = _ledger.TotalRequests;
         IReadOnlyList<FakeLedgerEntry> entries = _ledger.Entries;
         bool withAttempts = IsTrue(context.Request.Query["attempts"]);
@@ -272,6 +341,7 @@ internal sealed class FakeControlEndpoints
         writer.WriteStartObject();
         writer.WriteNumber("count", entries.Count);
         writer.WriteNumber("maxInFlight", maxInFlight);
+        writer.WriteNumber("inFlight", inFlight);
         writer.WriteNumber("totalRequests", totalRequests);
         writer.WriteStartArray("entries");
         for (int i = 0; i < entries.Count; i++)

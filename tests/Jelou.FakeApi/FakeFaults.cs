@@ -102,6 +102,22 @@ public sealed class FakeFaults
         }
     }
 
+    /// <summary>Adds a rule described as data; it runs after the rules added before it, like a delegate rule.</summary>
+    /// <param name="rule">The rule.</param>
+    public void AddRule(FakeRule rule)
+    {
+        ArgumentNullException.ThrowIfNull(rule);
+        if (rule.Times is < 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(rule), rule.Times, "Times cannot be negative.");
+        }
+
+        int answered = 0;
+        AddRule(info => rule.Matches(info) && (rule.Times is not int times || Interlocked.Increment(ref answered) <= times)
+            ? rule.Response
+            : null);
+    }
+
     /// <summary>Resets latency, rates, <see cref="RetryAfter"/>, the queue and the rules to their defaults.</summary>
     public void Clear()
     {

@@ -16,7 +16,7 @@ public enum FakeDrop
 }
 
 /// <summary>
-/// A scripted answer for one request (see <see cref="FakeFaults.Enqueue"/> and <see cref="FakeFaults.AddRule"/>).
+/// A scripted answer for one request (see <see cref="FakeFaults.Enqueue"/> and <c>FakeFaults.AddRule</c>).
 /// A <see cref="Status"/> above 0 is sent as is, skipping authentication and validation, and nothing is recorded.
 /// A <see cref="Status"/> of 0 means "no scripted status": the request goes through normal processing after
 /// <see cref="DelayMs"/> and <see cref="Drop"/> are applied.
@@ -49,7 +49,12 @@ public sealed record FakeResponse(int Status, string? Body = null, IReadOnlyDict
     /// <returns>The scripted response.</returns>
     public static FakeResponse Slow(int ms)
     {
-        ArgumentOutOfRangeException.ThrowIfNegative(ms);
+        // Not ThrowIfNegative: the net472 test lane compiles this file too.
+        if (ms < 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(ms), ms, "A delay cannot be negative.");
+        }
+
         return new FakeResponse(0) { DelayMs = ms };
     }
 
@@ -111,12 +116,12 @@ public sealed record FakeResponse(int Status, string? Body = null, IReadOnlyDict
     public static FakeResponse ServiceUnavailable(string? retryAfter = "1") => WithRetryAfter(503, retryAfter);
 
     internal static FakeResponse WithRetryAfter(int status, string? retryAfter)
-        => new(status, null, string.IsNullOrEmpty(retryAfter)
+        => new(status, null, retryAfter is not { Length: > 0 } value
             ? null
-            : new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase) { ["Retry-After"] = retryAfter });
+            : new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase) { ["Retry-After"] = value });
 }
 
-/// <summary>What a rule sees of a request (see <see cref="FakeFaults.AddRule"/>).</summary>
+/// <summary>What a rule sees of a request (see <c>FakeFaults.AddRule</c>).</summary>
 /// <param name="Endpoint"><c>"bot"</c> or <c>"room"</c>.</param>
 /// <param name="BotId">Bot id from the path (bot endpoint).</param>
 /// <param name="RoomId">Room id from the path (room endpoint).</param>

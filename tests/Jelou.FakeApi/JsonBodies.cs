@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
@@ -139,14 +138,15 @@ internal static class JsonBodies
         w.WriteEndObject();
     }
 
+    // A MemoryStream rather than ArrayBufferWriter: the net472 test lane compiles this file too, and netstandard has no public one.
     private static byte[] Write(Action<Utf8JsonWriter> write)
     {
-        var buffer = new ArrayBufferWriter<byte>(256);
+        using var buffer = new MemoryStream(256);
         using (var writer = new Utf8JsonWriter(buffer, WriterOptions))
         {
             write(writer);
         }
 
-        return buffer.WrittenSpan.ToArray();
+        return buffer.ToArray();
     }
 }

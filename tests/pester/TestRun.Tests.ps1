@@ -122,4 +122,37 @@ while ($true) { Set-Content -LiteralPath $Marker -Value (Get-Date).Ticks; Start-
             ($total.Lines -join "`n") | Should -BeLike '*pester.xml could not be read*'
         }
     }
+
+    Context 'the skip list of a lane' {
+        BeforeEach {
+            $folder = New-ResultFolder
+        }
+
+        AfterEach {
+            Remove-Item -LiteralPath $folder -Recurse -Force
+        }
+
+        It 'returns each skipped test with its reason, from xunit v3''s StdOut and from VSTest''s ErrorInfo' {
+            $lane = Join-Path $folder 'net472'
+            $null = New-Item -ItemType Directory -Path $lane
+            # The two shapes: xunit v3's -trx writer puts the reason in Output/StdOut, VSTest's logger in Output/ErrorInfo/Message.
+            $text = '<?xml version="1.0" encoding="utf-8"?><TestRun xmlns="http://microsoft.com/schemas/VisualStudio/TeamTest/2010"><Results>' +
+                '<UnitTestResult testName="A.B.Passes" outcome="Passed" />' +
+                '<UnitTestResult testName="A.B.NeedsUnixModes" outcome="NotExecuted"><Output><StdOut>no Unix file modes here</StdOut></Output></UnitTestResult>' +
+                '<UnitTestResult testName="A.C.NeedsNet5" outcome="NotExecuted"><Output><ErrorInfo><Message>needs .NET 5</Message></ErrorInfo></Output></UnitTestResult>' +
+                '</Results><ResultSummary outcome="Completed"><Counters total="3" executed="1" passed="1" failed="0" error="0" timeout="0" aborted="0" notExecuted="2" /></ResultSummary></TestRun>'
+            Set-Content -LiteralPath (Join-Path $lane 'core.trx') -Value $text -Encoding UTF8
+            New-Trx $folder 'other.trx' -Total 1 -Executed 1 -Passed 1 -Failed 0
+
+            $total = & $measure -Path $folder
+            $total.Skipped | Should -Be 2
+            $skips = @($total.Skips | Sort-Object -Property Test)
+            $skips.Count | Should -Be 2
+            $skips[0].Test | Should -Be 'A.B.NeedsUnixModes'
+            $skips[0].Reason | Should -Be 'no Unix file modes here'
+            $skips[0].File | Should -Be (Join-Path $lane 'core.trx')
+            $skips[1].Test | Should -Be 'A.C.NeedsNet5'
+            $skips[1].Reason | Should -Be 'needs .NET 5'
+        }
+    }
 }

@@ -3,8 +3,9 @@
 .SYNOPSIS
     Adds up every result file of a test run (xunit TRX and Pester NUnit 2.5 XML) into one total.
 .DESCRIPTION
-    Writes one line per result file to the information stream and returns an object with Passed, Failed, Skipped and
-    Lines. build.ps1 prints the total as the run's last line, 'N passed, N failed', which CI reads, so xunit and Pester
+    Writes one line per result file to the information stream and returns an object with Passed, Failed, Skipped,
+    Lines and Skips (each skipped xunit test with its reason and its file, so a lane's skip list can be printed).
+    build.ps1 prints the total as the run's last line, 'N passed, N failed', which CI reads, so xunit and Pester
     are counted together. Missing results are failures, not silence: no TRX file counts one failure, and so does no
     Pester report when -ExpectPester is given. A file that cannot be read counts one failure and names the file.
 .EXAMPLE
@@ -40,11 +41,26 @@ function Get-TrxCount([string] $File) {
         $count[$name] = if ($value) { [int]$value } else { 0 }
     }
 
+    # The skip reason: VSTest's logger puts it in ErrorInfo/Message, xunit v3's own -trx writer in StdOut.
+    $skips = foreach ($result in $document.SelectNodes("//*[local-name()='UnitTestResult'][@outcome='NotExecuted']")) {
+        $reason = $result.SelectSingleNode("*[local-name()='Output']/*[local-name()='ErrorInfo']/*[local-name()='Message']")
+        if ($null -eq $reason) {
+            $reason = $result.SelectSingleNode("*[local-name()='Output']/*[local-name()='StdOut']")
+        }
+
+        [pscustomobject]@{
+            Test   = $result.GetAttribute('testName')
+            Reason = if ($null -ne $reason) { $reason.InnerText.Trim() } else { '' }
+            File   = $File
+        }
+    }
+
     # xunit leaves a skipped test out of 'executed' without counting it anywhere else.
     return [pscustomobject]@{
         Passed  = $count.passed
         Failed  = $count.failed + $count.error + $count.timeout + $count.aborted
         Skipped = [Math]::Max($count.total - $count.executed, $count.notExecuted)
+        Skips   = @($skips)
     }
 }
 
@@ -80,8 +96,20 @@ function Get-NUnitCount([string] $File) {
     return [pscustomobject]@{ Passed = $passed; Failed = [Math]::Max($failed, $reported); Skipped = $skipped }
 }
 
-$total = [pscustomobject]@{ Passed = 0; Failed = 0; Skipped = 0; Lines = [System.Collections.Generic.List[string]]::new() }
+$total = [pscustomobject]@{
+    Passed  = 0
+    Failed  = 0
+    Skipped = 0
+    Lines   = [System.Collections.Generic.List[string]]::new()
+    Skips   = [System.Collections.Generic.List[object]]::new()
+}
 function Add-Count($Count, [string] $Label) {
+    if ($null -ne $Count.PSObject.Properties['Skips']) {
+        foreach ($skip in $Count.Skips) {
+            $total.Skips.Add($skip)
+        }
+    }
+
     $total.Passed += $Count.Passed
     $total.Failed += $Count.Failed
     $total.Skipped += $Count.Skipped

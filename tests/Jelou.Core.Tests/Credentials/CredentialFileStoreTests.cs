@@ -254,6 +254,7 @@ public sealed class CredentialFileStoreTests : IDisposable
             return;
         }
 
+        FrameworkLaneSkips.SkipWithoutPrivateFileStore();
         var directory = Path.Combine(temp.Root, "Application Support", "jelou");
         var store = new CredentialFileStore(directory);
         store.Save("default", JelouCredential.FromPlainText("client-1", Secret));

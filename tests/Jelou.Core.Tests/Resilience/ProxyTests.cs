@@ -15,6 +15,7 @@ public sealed class ProxyTests
     [Fact]
     public void The_handler_uses_an_explicit_proxy_that_does_not_bypass_loopback()
     {
+        Assert.SkipWhen(FrameworkLaneSkips.IsNetFramework, FrameworkLaneSkips.LoopbackNeverProxied);
         var options = new JelouClientOptions(ResilienceSupport.Credential())
         {
             BaseUri = new Uri("http://127.0.0.1:5000/"),
@@ -63,6 +64,7 @@ public sealed class ProxyTests
     [Fact]
     public async Task A_send_goes_through_the_proxy_in_absolute_form_and_reaches_the_API_once()
     {
+        Assert.SkipWhen(FrameworkLaneSkips.IsNetFramework, FrameworkLaneSkips.LoopbackNeverProxied);
         await using var server = await FakeJelouServer.StartAsync();
         await using var proxy = new LoopbackForwardProxy();
         using var client = ResilienceSupport.ClientFor(server.BaseUri, proxy.Uri);
@@ -86,6 +88,7 @@ public sealed class ProxyTests
     [Fact]
     public async Task ProxyCredential_answers_a_407_challenge_with_Basic_Proxy_Authorization()
     {
+        Assert.SkipWhen(FrameworkLaneSkips.IsNetFramework, FrameworkLaneSkips.LoopbackNeverProxied);
         var proxyCredential = new NetworkCredential("proxy-user", "pr0xy:pässword");
         await using var server = await FakeJelouServer.StartAsync();
         await using var proxy = new LoopbackForwardProxy(proxyCredential);
@@ -101,6 +104,7 @@ public sealed class ProxyTests
     [Fact]
     public async Task A_handler_that_keeps_the_proxy_credential_gets_through_the_407_challenge()
     {
+        Assert.SkipWhen(FrameworkLaneSkips.IsNetFramework, FrameworkLaneSkips.LoopbackNeverProxied);
         var proxyCredential = new NetworkCredential("proxy-user", "pr0xy:pässword");
         await using var server = await FakeJelouServer.StartAsync();
         await using var proxy = new LoopbackForwardProxy(proxyCredential);
@@ -133,6 +137,7 @@ public sealed class ProxyTests
     [Fact]
     public async Task Without_ProxyCredential_a_407_is_a_failure_that_was_not_delivered()
     {
+        Assert.SkipWhen(FrameworkLaneSkips.IsNetFramework, FrameworkLaneSkips.LoopbackNeverProxied);
         await using var server = await FakeJelouServer.StartAsync();
         await using var proxy = new LoopbackForwardProxy(new NetworkCredential("proxy-user", "secret"));
         using var client = ResilienceSupport.ClientFor(server.BaseUri, proxy.Uri);
@@ -149,6 +154,7 @@ public sealed class ProxyTests
     [Fact]
     public async Task An_unreachable_proxy_is_a_connection_failure_before_sending_and_is_retried()
     {
+        Assert.SkipWhen(FrameworkLaneSkips.IsNetFramework, FrameworkLaneSkips.LoopbackNeverProxied);
         await using var server = await FakeJelouServer.StartAsync();
         var deadProxy = new Uri("http://127.0.0.1:" + ResilienceSupport.ClosedPort().ToString(System.Globalization.CultureInfo.InvariantCulture) + "/");
         using var client = ResilienceSupport.ClientFor(server.BaseUri, deadProxy);

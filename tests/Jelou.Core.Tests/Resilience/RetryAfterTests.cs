@@ -115,14 +115,15 @@ public sealed class RetryAfterTests
     {
         await using var server = await FakeJelouServer.StartAsync();
         const string Slow = "593700000001", Quick = "593700000002", Held = "593700000003";
-        var slowAnswered = 0;
-        var quickAnswered = 0;
 
-        // Slow: answered after 800 ms with a 429 asking for 2 s. Quick: refused at once with a 429 asking for 1 s.
-        server.Faults.AddRule(r => r.UserId == Slow && Interlocked.Exchange(ref slowAnswered, 1) == 0
-            ? new FakeResponse(429, null, new Dictionary<string, string> { ["Retry-After"] = "2" }) { DelayMs = 800 }
-            : null);
-        server.Faults.AddRule(r => r.UserId == Quick && Interlocked.Exchange(ref quickAnswered, 1) == 0 ? FakeResponse.TooManyRequests("1") : null);
+        // Slow: answered after 800 ms with a 429 asking for 2 s. Quick: refused at once with a 429 asking for 1 s. Rules as data,
+        // so that the net472 lane can send them to its out-of-process fake.
+        server.Faults.AddRule(new FakeRule(new FakeResponse(429, null, new Dictionary<string, string> { ["Retry-After"] = "2" }) { DelayMs = 800 })
+        {
+            UserId = Slow,
+            Times = 1,
+        });
+        server.Faults.AddRule(new FakeRule(FakeResponse.TooManyRequests("1")) { UserId = Quick, Times = 1 });
         using var client = ResilienceSupport.ClientFor(server);
         var noRetry = ResilienceSupport.Fast(count: 0);
 

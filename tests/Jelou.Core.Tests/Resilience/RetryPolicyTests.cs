@@ -84,7 +84,7 @@ public sealed class RetryPolicyTests
     public async Task RetryPossiblyDelivered_gives_up_after_MaximumRetryCount_and_stays_possibly_delivered()
     {
         await using var server = await FakeJelouServer.StartAsync();
-        server.Faults.AddRule(_ => new FakeResponse(502));
+        server.Faults.AddRule(new FakeRule(new FakeResponse(502)));
         using var client = ResilienceSupport.ClientFor(server);
 
         var outcome = await ResilienceSupport.SendAsync(client, ResilienceSupport.Fast(count: 2, retryPossiblyDelivered: true));
