@@ -160,17 +160,7 @@ public sealed class BulkHeartbeatTests
         Assert.Matches(@"^2 sent, 0 failed, 1 skipped; \d[.,]\d/s$", status.Description);
     }
 
-    private static Task<T> OnDedicatedThread<T>(Func<T> body) =>
-        Task.Factory.StartNew(body, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+    private static Task<T> OnDedicatedThread<T>(Func<T> body) => BulkSenderTests.OnDedicatedThread(body);
 
-    private static IEnumerable<BulkItem> Rows(int count, long firstPosition = 1)
-    {
-        for (var position = firstPosition; position < firstPosition + count; position++)
-        {
-            var userId = "5939" + position.ToString("D8", System.Globalization.CultureInfo.InvariantCulture);
-            var message = new TextMessage(userId, "Hola #" + position);
-            var result = new JelouBotMessageResult { Row = position, BotId = CoreTestSupport.BotId, UserId = userId, Type = message.Type };
-            yield return new BulkItem(result, (c, o, ct) => c.SendBotMessageAsync(CoreTestSupport.BotId, message, o, ct));
-        }
-    }
+    private static IEnumerable<BulkItem> Rows(int count, long firstPosition = 1) => BulkSenderTests.Rows(count, firstPosition);
 }

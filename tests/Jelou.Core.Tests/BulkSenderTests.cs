@@ -458,10 +458,11 @@ public sealed class BulkSenderTests
         });
     }
 
-    private static Task<T> OnDedicatedThread<T>(Func<T> body) =>
+    internal static Task<T> OnDedicatedThread<T>(Func<T> body) =>
         Task.Factory.StartNew(body, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
 
-    private static IEnumerable<BulkItem> Rows(int count, long firstPosition = 1)
+    // Shared with BulkHeartbeatTests: rows of text messages to distinct users, numbered from firstPosition.
+    internal static IEnumerable<BulkItem> Rows(int count, long firstPosition = 1)
     {
         for (var position = firstPosition; position < firstPosition + count; position++)
         {
