@@ -309,11 +309,7 @@ Describe 'Help for the hidden -InputObject (item 13)' {
 
     BeforeAll {
         Import-Module (Join-Path $PSScriptRoot 'JelouTestHelpers.psm1') -Force
-        $modulePath = Get-JelouModulePath
-        $modulesRoot = Split-Path -Parent (Split-Path -Parent (Split-Path -Parent $modulePath))
-        $savedModulePath = $env:PSModulePath
-        $env:PSModulePath = $modulesRoot + [System.IO.Path]::PathSeparator + $env:PSModulePath
-        Import-Module $modulePath -Force
+        $savedModulePath = Import-JelouModuleFromPath
     }
 
     AfterAll {

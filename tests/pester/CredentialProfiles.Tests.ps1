@@ -37,16 +37,10 @@ Describe 'Credential profiles' {
 
     AfterAll {
         try {
-            if (Get-Command -Name 'Remove-JelouCredential' -ErrorAction SilentlyContinue) {
-                foreach ($name in $sessionProfileNames) {
-                    Remove-JelouCredential -Name $name -Scope Process -Confirm:$false -ErrorAction SilentlyContinue
-                }
-            }
-
             Stop-FakeJelouApi $fake
         }
         finally {
-            Exit-JelouTestEnvironment $environment
+            Exit-JelouTestEnvironment $environment -SessionProfile $sessionProfileNames
         }
     }
 

@@ -143,17 +143,11 @@ Describe 'Jelou credentials' {
 
     AfterAll {
         try {
-            if (Get-Command -Name 'Remove-JelouCredential' -ErrorAction SilentlyContinue) {
-                foreach ($name in $sessionProfileNames) {
-                    Remove-JelouCredential -Name $name -Scope Process -Confirm:$false -ErrorAction SilentlyContinue
-                }
-            }
-
             Stop-FakeJelouApi $fake
         }
         finally {
             if (Get-Variable -Name 'environment' -ErrorAction SilentlyContinue) {
-                Exit-JelouTestEnvironment $environment
+                Exit-JelouTestEnvironment $environment -SessionProfile $sessionProfileNames
             }
         }
     }

@@ -9,12 +9,7 @@ BeforeDiscovery {
 Describe 'Jelou help' {
     BeforeAll {
         Import-Module (Join-Path $PSScriptRoot 'JelouTestHelpers.psm1') -Force
-        $modulePath = Get-JelouModulePath
-        # out/Jelou/<version>/Jelou.psd1 -> out: the folder that holds the module, as PSModulePath expects.
-        $modulesRoot = Split-Path -Parent (Split-Path -Parent (Split-Path -Parent $modulePath))
-        $savedModulePath = $env:PSModulePath
-        $env:PSModulePath = $modulesRoot + [System.IO.Path]::PathSeparator + $env:PSModulePath
-        Import-Module $modulePath -Force
+        $savedModulePath = Import-JelouModuleFromPath
     }
 
     AfterAll {

@@ -10,11 +10,7 @@ BeforeDiscovery {
 
 BeforeAll {
     Import-Module (Join-Path $PSScriptRoot 'JelouTestHelpers.psm1') -Force
-    $modulePath = Get-JelouModulePath
-    $modulesRoot = Split-Path -Parent (Split-Path -Parent (Split-Path -Parent $modulePath))
-    $savedModulePath = $env:PSModulePath
-    $env:PSModulePath = $modulesRoot + [System.IO.Path]::PathSeparator + $env:PSModulePath
-    Import-Module $modulePath -Force
+    $savedModulePath = Import-JelouModuleFromPath
 
     $script:common = @([System.Management.Automation.PSCmdlet]::CommonParameters)
 

@@ -444,7 +444,19 @@ function Enter-JelouTestEnvironment {
 function Exit-JelouTestEnvironment {
     <# Undoes Enter-JelouTestEnvironment: JELOU_* variables as they were, XDG_CONFIG_HOME as it was. #>
     [CmdletBinding()]
-    param([AllowNull()] $State)
+    param(
+        [AllowNull()] $State,
+
+        # Session profiles the file created: they are process-wide, so they are removed before the next file runs.
+        [string[]] $SessionProfile = @()
+    )
+
+    $names = @($SessionProfile | Where-Object { $_ })
+    if ($names.Count -gt 0 -and (Get-Command -Name 'Remove-JelouCredential' -ErrorAction SilentlyContinue)) {
+        foreach ($name in $names) {
+            Remove-JelouCredential -Name $name -Scope Process -Confirm:$false -ErrorAction SilentlyContinue
+        }
+    }
 
     if ($null -eq $State) {
         return
@@ -461,6 +473,26 @@ function Exit-JelouTestEnvironment {
     else {
         $env:XDG_CONFIG_HOME = $State.ConfigHome
     }
+}
+
+function Import-JelouModuleFromPath {
+    <#
+    .SYNOPSIS
+        Puts the staging folder (out/, which holds Jelou/<version>/) first on PSModulePath and imports the staged
+        module, as an installed module would be found: Get-Help resolves a cmdlet's help through the module path.
+        Returns the previous PSModulePath, for AfterAll to put back.
+    #>
+    [CmdletBinding()]
+    [OutputType([string])]
+    param()
+
+    $modulePath = Get-JelouModulePath
+    # out/Jelou/<version>/Jelou.psd1 -> out
+    $modulesRoot = Split-Path -Parent (Split-Path -Parent (Split-Path -Parent $modulePath))
+    $saved = $env:PSModulePath
+    $env:PSModulePath = $modulesRoot + [System.IO.Path]::PathSeparator + $env:PSModulePath
+    Import-Module $modulePath -Force -Global
+    $saved
 }
 
 function Get-PowerShellCommand {
@@ -548,6 +580,7 @@ Export-ModuleMember -Function @(
     'Invoke-IsolatedScript'
     'Get-PowerShellCommand'
     'New-TestCredential'
+    'Import-JelouModuleFromPath'
     'Enter-JelouTestEnvironment'
     'Exit-JelouTestEnvironment'
     'Start-PowerShellProcess'

@@ -40,19 +40,13 @@ namespace Jelou.Credentials
         public static CredentialInfo ForVault(string name, string clientId, string vault) =>
             new(name, clientId, CredentialScope.CurrentUser, "SecretManagement vault '" + vault + "'", FallbackBaseUri());
 
-        // The order CredentialResolver follows for a profile without a base URI. A JELOU_BASE_URI that cannot be used
-        // is passed over here rather than failing a listing: the send that reads it stops with what is wrong with it.
+        // The resolver's own fallback for a profile without a base URI. A JELOU_BASE_URI that cannot be used is passed
+        // over here rather than failing a listing: the send that reads it stops with what is wrong with it.
         internal static Uri FallbackBaseUri()
         {
-            var fromVariable = Environment.GetEnvironmentVariable(CredentialResolver.BaseUriVariable);
-            if (string.IsNullOrWhiteSpace(fromVariable))
-            {
-                return JelouClientOptions.DefaultBaseUri;
-            }
-
             try
             {
-                return BaseUriRules.Parse(fromVariable!, CredentialResolver.BaseUriVariable, CredentialErrorReason.InvalidValue, null);
+                return CredentialResolver.FallbackBaseUri(Environment.GetEnvironmentVariable);
             }
             catch (JelouCredentialException)
             {

@@ -174,16 +174,20 @@ namespace Jelou.Credentials
 
         private ResolvedCredential Result(JelouCredential credential, Uri? profileUri, Uri? explicitUri, CredentialSource source, string? profileName, string description)
         {
-            var baseUri = explicitUri ?? profileUri;
-            if (baseUri is null)
-            {
-                var fromVariable = environment(BaseUriVariable);
-                baseUri = string.IsNullOrWhiteSpace(fromVariable)
-                    ? JelouClientOptions.DefaultBaseUri
-                    : BaseUriRules.Parse(fromVariable!, $"The {BaseUriVariable} environment variable", CredentialErrorReason.InvalidValue, null);
-            }
-
+            var baseUri = explicitUri ?? profileUri ?? FallbackBaseUri(environment);
             return new ResolvedCredential(credential, baseUri, source, profileName, description);
+        }
+
+        /// <summary>
+        /// Where a request goes when neither the command nor the profile names a base URI: JELOU_BASE_URI, else
+        /// production. Throws <see cref="JelouCredentialException"/> naming the variable when it cannot be used.
+        /// </summary>
+        internal static Uri FallbackBaseUri(Func<string, string?> environment)
+        {
+            var fromVariable = environment(BaseUriVariable);
+            return string.IsNullOrWhiteSpace(fromVariable)
+                ? JelouClientOptions.DefaultBaseUri
+                : BaseUriRules.Parse(fromVariable!, $"The {BaseUriVariable} environment variable", CredentialErrorReason.InvalidValue, null);
         }
     }
 }

@@ -110,7 +110,8 @@ namespace Jelou.Validation
                 }
             }
 
-            if (ScientificNotation.IsMatch(id))
+            // Every row's id passes here: the regex runs only for an id that could be one (it has an exponent mark).
+            if ((id.IndexOf('E') >= 0 || id.IndexOf('e') >= 0) && ScientificNotation.IsMatch(id))
             {
                 return $"'{id}' is a number in Excel's scientific notation, so its last digits are already lost. In Excel, format the column as Text (or as Number with 0 decimals) before saving the CSV, or give the full number.";
             }
@@ -120,6 +121,12 @@ namespace Jelou.Validation
 
         private static string? CheckPhone(string id, ref string normalized)
         {
+            // The usual id is already plain digits: settle that without allocating, since every row of a batch comes here.
+            if (IsDigits(id))
+            {
+                return null;
+            }
+
             var digits = new System.Text.StringBuilder(id.Length);
             var strong = false;
             for (var i = 0; i < id.Length; i++)
@@ -144,11 +151,6 @@ namespace Jelou.Validation
                 }
             }
 
-            if (digits.Length == id.Length)
-            {
-                return null;
-            }
-
             var number = digits.ToString();
             var fits = number.Length is >= 8 and <= 15 && number[0] != '0';
             if (fits)
@@ -166,6 +168,19 @@ namespace Jelou.Validation
             return number.Length > 0 && number[0] == '0'
                 ? $"'{id}' is a phone number that starts with 0, so it lacks the country code (or has a trunk or 00 prefix); write the country code and the number as digits, such as 593987654321."
                 : $"'{id}' looks like a phone number but has {number.Length} digits; with its country code a phone number has 8 to 15. Write it as digits, such as 593987654321.";
+        }
+
+        private static bool IsDigits(string value)
+        {
+            foreach (var c in value)
+            {
+                if (c is < '0' or > '9')
+                {
+                    return false;
+                }
+            }
+
+            return true;
         }
 
         private static string Advice(ref bool adviceGiven)
