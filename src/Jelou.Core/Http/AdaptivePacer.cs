@@ -35,6 +35,12 @@ namespace Jelou.Http
         internal const double RecoverySeconds = 2.0;
 
         private const int Samples = 16;
+
+        /// <summary>The share of 429s among recent answers above which the rate is cut.</summary>
+        private const double RefusedShare = 0.1;
+
+        /// <summary>Answers needed in the window before their share is trusted; below that, only a server that accepted nothing cuts.</summary>
+        private const int MinimumAnswers = 20;
         private static readonly long SampleEvery = Stopwatch.Frequency / 10;
         private static readonly long MeasureOver = Stopwatch.Frequency;
         private static readonly long MinimumSpan = Stopwatch.Frequency / 20;
@@ -201,7 +207,16 @@ namespace Jelou.Http
 
                 var now = Stopwatch.GetTimestamp();
                 Sample(now);
-                var (measured, answers) = MeasuredRates(now);
+                var (measured, answers, refused, counted) = MeasuredRates(now);
+
+                // A 429 now and then, while the server accepts nearly everything, is not a rate the batch exceeds: cutting
+                // for it would walk the rate down for nothing (one cut per 429 at 5 % random 429s ends near 5/s). The
+                // server's limit shows as a share of refusals that grows with the rate; cut once it passes a tenth.
+                if (counted >= MinimumAnswers ? refused < RefusedShare : measured > 0)
+                {
+                    return;
+                }
+
                 var current = AdaptiveRate(now);
 
                 // What the server accepted; when it accepted nothing, the rate it was asked for, so repeated cuts still
@@ -314,7 +329,7 @@ namespace Jelou.Http
         }
 
         /// <summary>2xx answers, and all answers, per second over about the last half second (at least 50 ms, so the first answers do not read as thousands per second).</summary>
-        private (double Accepted, double Answers) MeasuredRates(long now)
+        private (double Accepted, double Answers, double Refused, long Counted) MeasuredRates(long now)
         {
             lock (sampleAt)
             {
@@ -327,11 +342,13 @@ namespace Jelou.Http
                     if (now - at <= CutWindow || i == sampleNext - 1)
                     {
                         var span = Seconds(Math.Max(now - at, MinimumSpan));
-                        return ((count - sampleCount[i % Samples]) / span, (answers - sampleAnswers[i % Samples]) / span);
+                        var ok = count - sampleCount[i % Samples];
+                        var all = answers - sampleAnswers[i % Samples];
+                        return (ok / span, all / span, all > 0 ? (all - ok) / (double)all : 0, all);
                     }
                 }
 
-                return (0, 0);
+                return (0, 0, 0, 0);
             }
         }
 

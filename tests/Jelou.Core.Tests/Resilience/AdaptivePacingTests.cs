@@ -134,9 +134,10 @@ public sealed class AdaptivePacingTests
     /// <summary>
     /// What a provider enforces: a token bucket of <paramref name="rate"/> per second holding a few requests. Replayed over
     /// the arrival times at the server, it must never be found empty. (Arrivals are stamped when the server's handler starts,
-    /// after the socket and the thread pool: up to a few requests spaced by the client can reach it together.)
+    /// after the socket and the thread pool this process shares with the client: a 70 ms stall of the machine was seen to hand
+    /// the server five requests the client had spaced. Hence a burst of 10 here; the benchmark checks with the fake in its own process.)
     /// </summary>
-    private static void AssertCeiling(IReadOnlyList<FakeAttempt> attempts, double rate, int burst = 5)
+    private static void AssertCeiling(IReadOnlyList<FakeAttempt> attempts, double rate, int burst = 10)
     {
         var times = attempts.Select(a => a.ReceivedAt).OrderBy(t => t).ToList();
         double tokens = burst;
