@@ -25,8 +25,11 @@ namespace Jelou.Http
     /// </remarks>
     internal sealed class AdaptivePacer
     {
-        /// <summary>A 429 asking for a longer wait than this pauses the whole batch, as a 503 does.</summary>
-        internal static readonly TimeSpan LongRetryAfter = TimeSpan.FromSeconds(3);
+        /// <summary>
+        /// A 429 asking for this wait or longer pauses the whole batch, as a 503 does: a token bucket that refills at the
+        /// rate asks for a second at most; a longer wait says the account is closed for now, not that it is sent too fast.
+        /// </summary>
+        internal static readonly TimeSpan LongRetryAfter = TimeSpan.FromSeconds(2);
 
         /// <summary>The multiplicative decrease: the rate after a cut, as a share of the rate the server accepted.</summary>
         internal const double Beta = 0.7;
@@ -39,7 +42,7 @@ namespace Jelou.Http
         /// <summary>The share of 429s among recent answers above which the rate is cut.</summary>
         private const double RefusedShare = 0.1;
 
-        /// <summary>Answers needed in the window before their share is trusted; below that, only a server that accepted nothing cuts.</summary>
+        /// <summary>Answers needed in the window before their share is trusted: a lone 429 says nothing about the rate.</summary>
         private const int MinimumAnswers = 20;
         private static readonly long SampleEvery = Stopwatch.Frequency / 10;
         private static readonly long MeasureOver = Stopwatch.Frequency;
@@ -212,7 +215,7 @@ namespace Jelou.Http
                 // A 429 now and then, while the server accepts nearly everything, is not a rate the batch exceeds: cutting
                 // for it would walk the rate down for nothing (one cut per 429 at 5 % random 429s ends near 5/s). The
                 // server's limit shows as a share of refusals that grows with the rate; cut once it passes a tenth.
-                if (counted >= MinimumAnswers ? refused < RefusedShare : measured > 0)
+                if (counted < MinimumAnswers || refused < RefusedShare)
                 {
                     return;
                 }
@@ -382,11 +385,11 @@ namespace Jelou.Http
                     await Task.Delay(milliseconds, cancellationToken).ConfigureAwait(false);
                 }
 
-                // Woken more than a turn late (a busy machine fires timers late, and then together): that turn is gone.
+                // Woken more than half a turn late (a busy machine fires timers late, and then together): that turn is gone.
                 // Taking it anyway would send every late waiter at once, the burst a provider's bucket refuses.
                 now = Stopwatch.GetTimestamp();
                 var rate = CurrentRate(now);
-                if (double.IsPositiveInfinity(rate) || now - slot <= (long)(Stopwatch.Frequency / rate))
+                if (double.IsPositiveInfinity(rate) || now - slot <= (long)(Stopwatch.Frequency / rate / 2))
                 {
                     return granted;
                 }

@@ -698,7 +698,7 @@ namespace Jelou.Http
                             pace.OnThrottled(grantedIn);
                         }
 
-                        if (status == 503 || pace is null || wait > AdaptivePacer.LongRetryAfter)
+                        if (status == 503 || pace is null || wait >= AdaptivePacer.LongRetryAfter)
                         {
                             client.gate.PauseFor(wait > cap ? cap : wait, PauseReason(status, asked, cap));
                         }

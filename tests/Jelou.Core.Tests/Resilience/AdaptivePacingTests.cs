@@ -19,18 +19,18 @@ public sealed class AdaptivePacingTests
         await using var server = await FakeJelouServer.StartAsync();
         server.Faults.LatencyMs = 50;
 
-        // The first 16 requests, all in flight at once, are refused together.
+        // The first 32 requests, all in flight at once, are refused together.
         var seen = 0;
-        server.Faults.AddRule(_ => Interlocked.Increment(ref seen) <= 16 ? FakeResponse.TooManyRequests("1") : null);
+        server.Faults.AddRule(_ => Interlocked.Increment(ref seen) <= 32 ? FakeResponse.TooManyRequests("1") : null);
         using var client = ResilienceSupport.ClientFor(server);
 
-        var run = await RunAsync(client, new BulkOptions { ThrottleLimit = 16, Retry = ResilienceSupport.Fast(count: 3) }, 16);
+        var run = await RunAsync(client, new BulkOptions { ThrottleLimit = 32, Retry = ResilienceSupport.Fast(count: 3) }, 32);
 
         var cuts = run.Log.Where(l => l.StartsWith("Pace: the server answered 429", StringComparison.Ordinal)).ToList();
         Assert.True(cuts.Count == 1, "cuts: " + string.Join(" | ", run.Log));
         Assert.All(run.Results, r => Assert.Equal(SendStatus.Sent, r.Status));
-        Assert.Equal(16, server.Ledger.Attempts.Count(a => a.Status == 429));
-        AssertNoDuplicates(server, 16);
+        Assert.Equal(32, server.Ledger.Attempts.Count(a => a.Status == 429));
+        AssertNoDuplicates(server, 32);
         Assert.NotNull(run.Summary);
     }
 
@@ -151,7 +151,8 @@ public sealed class AdaptivePacingTests
             tokens--;
         }
 
-        // And over any whole second, no more than the rate (plus the one that opens the window).
+        // And over any whole second, no more than the rate, plus the one that opens the window and one for the ledger's
+        // stamping (a turn may go up to half a turn late, and the next one on time).
         for (int start = 0, end = 0; end < times.Count; end++)
         {
             while (times[end] - times[start] >= TimeSpan.FromSeconds(1))
@@ -159,7 +160,7 @@ public sealed class AdaptivePacingTests
                 start++;
             }
 
-            Assert.True(end - start + 1 <= (int)rate + 1, $"{end - start + 1} requests within one second from {times[start]:HH:mm:ss.fff} (ceiling {rate}/s)");
+            Assert.True(end - start + 1 <= (int)rate + 2, $"{end - start + 1} requests within one second from {times[start]:HH:mm:ss.fff} (ceiling {rate}/s)");
         }
     }
 
