@@ -183,7 +183,9 @@ namespace Jelou.Bulk
                 {
                     // Rows still queued with a slot free would otherwise wait for a send that never comes.
                     Pump();
-                    WaitFor(WaitingForCompletion, () => !ready.IsEmpty || (IsStopped && !queued.IsEmpty), onCompleted);
+                    // outstanding == 0 too: a heartbeat inside the wait hands over finished rows itself, and when it takes
+                    // the last one the ready queue stays empty and nothing would end the wait.
+                    WaitFor(WaitingForCompletion, () => outstanding == 0 || !ready.IsEmpty || (IsStopped && !queued.IsEmpty), onCompleted);
                 }
             }
         }
