@@ -43,7 +43,7 @@ namespace Jelou.Http
         private const int Samples = 16;
 
         /// <summary>The share of 429s among recent answers above which the rate is cut.</summary>
-        private const double RefusedShare = 0.1;
+        private const double RefusedShare = 0.06;
 
         /// <summary>Answers needed in the window before their share is trusted: a lone 429 says nothing about the rate.</summary>
         private const int MinimumAnswers = 20;
@@ -222,8 +222,11 @@ namespace Jelou.Http
 
                 // A 429 now and then, while the server accepts nearly everything, is not a rate the batch exceeds: cutting
                 // for it would walk the rate down for nothing (one cut per 429 at 5 % random 429s ends near 5/s). The
-                // server's limit shows as a share of refusals that grows with the rate; cut once it passes a tenth.
-                if (counted < MinimumAnswers || refused < RefusedShare)
+                // server's limit shows as a share of refusals that grows with the rate; cut once it is clearly above 6 %.
+                // Two standard deviations above that share, so chance alone does not cut: at 5 % random 429s a half second of
+                // 20 answers holds two 429s often enough, and each cut, by lowering the rate, made the next one likelier.
+                var margin = 2 * Math.Sqrt(counted * RefusedShare * (1 - RefusedShare));
+                if (counted < MinimumAnswers || refused * counted < (RefusedShare * counted) + margin)
                 {
                     return;
                 }
