@@ -30,6 +30,14 @@ internal sealed partial class FakeControl : IDisposable
         response.EnsureSuccessStatusCode();
     }
 
+    /// <summary>POST /_fake/faults with a JSON object of settings (the rate-limited scenarios).</summary>
+    public async Task SetFaultsAsync(string json)
+    {
+        using var content = new StringContent(json, Encoding.UTF8, "application/json");
+        using HttpResponseMessage response = await http.PostAsync(new Uri("_fake/faults", UriKind.Relative), content).ConfigureAwait(false);
+        response.EnsureSuccessStatusCode();
+    }
+
     /// <summary>
     /// Reads only the counters at the head of GET /_fake/ledger: the endpoint lists every entry (tens of MB at 100k rows),
     /// but count, maxInFlight and totalRequests come first, so the rest is not read.

@@ -18,6 +18,8 @@ internal static class Program
                           --rows N --latency MS --throttle N --base-uri URI [--warmup N] [--warmup-seconds S] [--latency-warmup-seconds S]
           Jelou.Bench interleave --scenarios engine,ceiling [--rows 5000] [--rounds 20] [--throttle 32] [--warmup-seconds 8]
                           --base-uri URI   (0 ms; the scenarios take turns in one process; each compared with the last)
+          Jelou.Bench ratelimited --base-uri URI [--rows 3000] [--rounds 3] [--throttle 32] [--latency 20] [--rate 200] [--burst 20]
+                          [--cases limited,ceiling,random,clean,clean0]   (the scenarios take turns in one process)
           Jelou.Bench smoke      (in-process fake, a few hundred rows per scenario: checks the harness, not a measurement)
           Jelou.Bench micro [BenchmarkDotNet args]   (per-row cost of each layer, no network)
         """;
@@ -33,6 +35,8 @@ internal static class Program
                 return await RunCommand.RunAsync(args).ConfigureAwait(false);
             case "interleave":
                 return await Interleave.RunAsync(args).ConfigureAwait(false);
+            case "ratelimited":
+                return await RateLimited.RunAsync(args).ConfigureAwait(false);
             case "smoke":
                 return await Smoke.RunAsync().ConfigureAwait(false);
             case "micro":

@@ -92,6 +92,10 @@ namespace Jelou.PowerShell
             ThrowIfStopped();
             WriteProgress(new ProgressRecord(1, Activity, engine.Progress.ToString()) { RecordType = ProgressRecordType.Completed });
             WriteVerbose("Done: " + engine.Progress + " in " + engine.Progress.Elapsed.TotalSeconds.ToString("0.0", System.Globalization.CultureInfo.InvariantCulture) + "s.");
+            if (engine.PaceSummary is { } pace)
+            {
+                WriteVerbose(pace);
+            }
         }
 
         /// <summary>Gives the next row its position in the input (from 1).</summary>

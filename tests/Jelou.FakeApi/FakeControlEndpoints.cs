@@ -150,6 +150,25 @@ internal sealed class FakeControlEndpoints
                     double after = Rate(property);
                     setters.Add(() => _faults.RateDropAfterAccept = after);
                     break;
+                case "RATELIMIT":
+                    double perSecond = value.GetDouble();
+                    if (double.IsNaN(perSecond) || perSecond < 0)
+                    {
+                        throw new FormatException("rateLimit is requests per second, 0 (off) or more.");
+                    }
+
+                    setters.Add(() => _faults.RateLimitPerSecond = perSecond);
+                    break;
+                case "RATELIMITBURST":
+                    int burst = value.GetInt32();
+                    if (burst < 1)
+                    {
+                        throw new FormatException("rateLimitBurst is at least 1.");
+                    }
+
+                    // Before the rate in any order given, so the bucket starts full at its new size.
+                    setters.Insert(0, () => _faults.RateLimitBurst = burst);
+                    break;
                 case "RETRYAFTER":
                     string? retryAfter = value.ValueKind switch
                     {
@@ -319,6 +338,8 @@ internal sealed class FakeControlEndpoints
             writer.WriteNumber("rateDropBeforeRead", _faults.RateDropBeforeRead);
             writer.WriteNumber("rateDropAfterAccept", _faults.RateDropAfterAccept);
             writer.WriteString("retryAfter", _faults.RetryAfter);
+            writer.WriteNumber("rateLimit", _faults.RateLimitPerSecond);
+            writer.WriteNumber("rateLimitBurst", _faults.RateLimitBurst);
             writer.WriteNumber("queued", _faults.QueuedCount);
             writer.WriteEndObject();
             await FlushAsync(writer, context).ConfigureAwait(false);

@@ -25,6 +25,11 @@ public sealed class FakeFaults
     private double _rateDropBeforeRead;
     private double _rateDropAfterAccept;
     private string? _retryAfter = "1";
+    private readonly Lock _bucketLock = new();
+    private double _limitPerSecond;
+    private int _limitBurst = 1;
+    private double _tokens;
+    private long _refilledAt;
 
     internal FakeFaults(int? seed)
     {
@@ -76,6 +81,46 @@ public sealed class FakeFaults
     /// Scripted responses carry their own headers instead.
     /// </summary>
     public string? RetryAfter { get => Volatile.Read(ref _retryAfter); set => Volatile.Write(ref _retryAfter, value); }
+
+    /// <summary>
+    /// Rate-limited mode: a token bucket of this many API requests per second (0, the default, turns it off). A request
+    /// that arrives to an empty bucket is answered 429 with <see cref="RetryAfter"/>, after the latency, like any other
+    /// answer; it never reaches the queue, the rules or the ledger's messages. Setting it fills the bucket.
+    /// </summary>
+    public double RateLimitPerSecond
+    {
+        get { lock (_bucketLock) { return _limitPerSecond; } }
+        set
+        {
+            if (double.IsNaN(value) || value < 0)
+            {
+                throw new ArgumentOutOfRangeException(nameof(value), value, "rateLimit is requests per second, 0 or more.");
+            }
+
+            lock (_bucketLock)
+            {
+                _limitPerSecond = value;
+                _tokens = _limitBurst;
+                _refilledAt = System.Diagnostics.Stopwatch.GetTimestamp();
+            }
+        }
+    }
+
+    /// <summary>The bucket's size for <see cref="RateLimitPerSecond"/>: requests that may arrive at once (default 1). Setting it fills the bucket.</summary>
+    public int RateLimitBurst
+    {
+        get { lock (_bucketLock) { return _limitBurst; } }
+        set
+        {
+            ArgumentOutOfRangeException.ThrowIfLessThan(value, 1);
+            lock (_bucketLock)
+            {
+                _limitBurst = value;
+                _tokens = value;
+                _refilledAt = System.Diagnostics.Stopwatch.GetTimestamp();
+            }
+        }
+    }
 
     /// <summary>Scripted responses still waiting in the queue.</summary>
     public int QueuedCount => _queue.Count;
@@ -129,10 +174,40 @@ public sealed class FakeFaults
         RateDropBeforeRead = 0;
         RateDropAfterAccept = 0;
         RetryAfter = "1";
+        RateLimitBurst = 1;
+        RateLimitPerSecond = 0;
         _queue.Clear();
         lock (_rulesLock)
         {
             _rules = [];
+        }
+    }
+
+    /// <summary>Takes a token for a request that arrives now; false when rate-limited mode is on and the bucket is empty.</summary>
+    internal bool TryTakeToken()
+    {
+        if (Volatile.Read(ref _limitPerSecond) <= 0)
+        {
+            return true;
+        }
+
+        lock (_bucketLock)
+        {
+            if (_limitPerSecond <= 0)
+            {
+                return true;
+            }
+
+            long now = System.Diagnostics.Stopwatch.GetTimestamp();
+            _tokens = Math.Min(_limitBurst, _tokens + ((now - _refilledAt) * _limitPerSecond / System.Diagnostics.Stopwatch.Frequency));
+            _refilledAt = now;
+            if (_tokens < 1)
+            {
+                return false;
+            }
+
+            _tokens--;
+            return true;
         }
     }
 

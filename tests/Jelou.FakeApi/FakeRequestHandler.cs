@@ -82,10 +82,20 @@ internal sealed class FakeRequestHandler
                 return;
             }
 
+            // The bucket is checked on arrival, as a provider's gateway does; the answer still takes the latency.
+            bool admitted = _faults.TryTakeToken();
             int latency = _faults.NextLatencyMs();
             if (latency > 0)
             {
                 await DelayAsync(latency, context).ConfigureAwait(false);
+            }
+
+            if (!admitted)
+            {
+                FakeResponse limited = FakeResponse.WithRetryAfter(StatusCodes.Status429TooManyRequests, _faults.RetryAfter);
+                Finish(limited.Status);
+                await WriteScriptedAsync(context, limited).ConfigureAwait(false);
+                return;
             }
 
             FakeResponse? scripted = _faults.TryDequeue(out FakeResponse? queued) ? queued : null;

@@ -15,6 +15,8 @@ internal static class Program
           --forbidden-bot ID     repeatable; these bot ids get 403
           --latency-ms N         fixed latency per API request
           --latency-jitter-ms N  extra uniform 0..N ms per API request
+          --rate-limit R         answer 429 (Retry-After 1) above R API requests per second (a token bucket)
+          --rate-burst B         the bucket's size for --rate-limit (default 1)
           --seed N               seed for probabilistic faults and jitter
           --ignore-stdin         do not stop when standard input closes (for launchers that give no stdin)
         Prints "Listening on http://127.0.0.1:PORT/" once listening; stops when stdin closes, on Ctrl+C or on SIGTERM.
@@ -25,6 +27,8 @@ internal static class Program
         var options = new FakeJelouOptions();
         int latencyMs = 0;
         int jitterMs = 0;
+        double ratePerSecond = 0;
+        int rateBurst = 1;
         bool watchStdin = true;
         try
         {
@@ -64,6 +68,17 @@ internal static class Program
                     case "--latency-jitter-ms":
                         jitterMs = ParseInt(arg, Value(), 0, int.MaxValue);
                         break;
+                    case "--rate-limit":
+                        ratePerSecond = double.Parse(Value(), NumberStyles.Float, CultureInfo.InvariantCulture);
+                        if (double.IsNaN(ratePerSecond) || ratePerSecond < 0)
+                        {
+                            throw new FormatException("--rate-limit needs requests per second, 0 or more.");
+                        }
+
+                        break;
+                    case "--rate-burst":
+                        rateBurst = ParseInt(arg, Value(), 1, int.MaxValue);
+                        break;
                     case "--seed":
                         options.Seed = ParseInt(arg, Value(), int.MinValue, int.MaxValue);
                         break;
@@ -95,6 +110,8 @@ internal static class Program
         await using FakeJelouServer server = await FakeJelouServer.StartAsync(options).ConfigureAwait(false);
         server.Faults.LatencyMs = latencyMs;
         server.Faults.LatencyJitterMs = jitterMs;
+        server.Faults.RateLimitBurst = rateBurst;
+        server.Faults.RateLimitPerSecond = ratePerSecond;
 
         // Launchers wait for this exact line to learn the port, so it must be the only stdout output and reach them at once.
         await Console.Out.WriteLineAsync("Listening on " + server.BaseUri.AbsoluteUri).ConfigureAwait(false);

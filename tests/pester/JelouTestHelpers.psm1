@@ -329,7 +329,8 @@ function Set-FakeFaults {
     <#
     .SYNOPSIS
         POST /_fake/faults with any of latencyMs, latencyJitterMs, rate429, rate503, rate500, rateDropBeforeRead,
-        rateDropAfterAccept, retryAfter. Returns the settings now in force.
+        rateDropAfterAccept, retryAfter, rateLimit (requests per second, 0 = off) and rateLimitBurst. Returns the
+        settings now in force.
     #>
     [CmdletBinding()]
     param(

@@ -33,7 +33,7 @@ namespace Jelou.Bulk
         private readonly Lazy<JelouClient> client;
         private readonly BulkOptions options;
         private readonly SendRequestOptions requestOptions;
-        private readonly RateLimiter? pacer;
+        private readonly AdaptivePacer pace;
         private readonly CancellationTokenSource cancellation = new();
         private readonly ConcurrentQueue<BulkItem> queued = new();
         private readonly ConcurrentQueue<BulkCompletion> ready = new();
@@ -84,8 +84,9 @@ namespace Jelou.Bulk
             // of one row per slot woke it every 25 rows, and those wake-ups cost more CPU than the sends' own code.
             queueLimit = 4 * options.ThrottleLimit;
             lowWater = queueLimit / 2;
-            pacer = options.RateLimit is { } rate ? CreatePacer(rate) : null;
-            requestOptions = new SendRequestOptions { Retry = options.Retry, Pacer = pacer, OnRowRetry = Notice, ThrottleLimit = options.ThrottleLimit };
+            // On by default: the pace finds and holds the rate the server accepts, under -RateLimit as a hard ceiling.
+            pace = new AdaptivePacer(options.RateLimit, options.ThrottleLimit, line => Notice(0, line));
+            requestOptions = new SendRequestOptions { Retry = options.Retry, Pace = pace, OnRowRetry = Notice, ThrottleLimit = options.ThrottleLimit };
             heartbeat = options.Heartbeat;
             heartbeatMs = (int)Math.Max(1, Math.Min(int.MaxValue / 2, options.HeartbeatInterval.TotalMilliseconds));
         }
@@ -182,11 +183,18 @@ namespace Jelou.Bulk
                 {
                     // Rows still queued with a slot free would otherwise wait for a send that never comes.
                     Pump();
-                    // outstanding == 0: a heartbeat while waiting may have handed over the last rows itself.
+                    // outstanding == 0 too: a heartbeat inside the wait hands over finished rows itself, and when it takes
+                    // the last one the ready queue stays empty and nothing would end the wait.
                     WaitFor(WaitingForCompletion, () => outstanding == 0 || !ready.IsEmpty || (IsStopped && !queued.IsEmpty), onCompleted);
                 }
             }
         }
+
+        /// <summary>
+        /// A sentence for the end of the batch when the server limited its rate: the rate it allowed, and the -RateLimit
+        /// that would avoid its 429s next time; null when it never limited the batch.
+        /// </summary>
+        public string? PaceSummary => pace.Summary();
 
         /// <summary>Retry notices since the last call, for Verbose output on the pipeline thread.</summary>
         public IEnumerable<string> TakeLog() => log.IsEmpty ? Array.Empty<string>() : DrainLog();
@@ -223,7 +231,12 @@ namespace Jelou.Bulk
                 text.Append("; ").Append(rate.ToString(rate >= 10 ? "0" : "0.0", CultureInfo.CurrentCulture)).Append("/s");
             }
 
-            if (pacer is TokenBucketRateLimiter bucket && options.RateLimit is { } limit && bucket.GetStatistics()?.CurrentQueuedCount > 0)
+            if (pace.IsLimited)
+            {
+                var held = pace.Rate;
+                text.Append("; limited by the server: ").Append(held.ToString(held >= 10 ? "0" : "0.##", CultureInfo.CurrentCulture)).Append("/s");
+            }
+            else if (pace.HeldByCeiling && options.RateLimit is { } limit)
             {
                 text.Append("; held to ").Append(limit.ToString("0.##", CultureInfo.CurrentCulture)).Append("/s by -RateLimit");
             }
@@ -261,7 +274,6 @@ namespace Jelou.Bulk
         public void Dispose()
         {
             Cancel();
-            pacer?.Dispose();
             cancellation.Dispose();
             signal.Dispose();
         }

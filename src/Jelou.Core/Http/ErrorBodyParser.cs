@@ -202,7 +202,7 @@ namespace Jelou.Http
         // Only what can still be lowered is suggested: at -ThrottleLimit 1 one request is in flight already.
         private static string RateLimitHint(SendRequestOptions? request)
         {
-            var paced = request?.Pacer is not null;
+            var paced = request?.Pacer is not null || request?.Pace?.HasCeiling == true;
             return request?.ThrottleLimit switch
             {
                 null => " Wait a moment and try again.",

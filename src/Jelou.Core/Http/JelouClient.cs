@@ -126,7 +126,7 @@ namespace Jelou.Http
             }
 
             var retry = (options?.Retry ?? RetrySettings.Default) with { RetryPossiblyDelivered = true };
-            var readOptions = new SendRequestOptions { Retry = retry, Pacer = options?.Pacer, OnRetry = options?.OnRetry, OnRowRetry = options?.OnRowRetry, ThrottleLimit = options?.ThrottleLimit };
+            var readOptions = new SendRequestOptions { Retry = retry, Pacer = options?.Pacer, OnRetry = options?.OnRetry, OnRowRetry = options?.OnRowRetry, ThrottleLimit = options?.ThrottleLimit, Pace = options?.Pace };
             return SendAsync(HttpMethod.Get, Resolve(templateUris, botId, "v1/bots/", "/templates"), null, readOptions, cancellationToken);
         }
 
@@ -410,18 +410,21 @@ namespace Jelou.Http
             {
                 builder.AddRetry(new RetryStrategyOptions<HttpResponseMessage>
                 {
-                    MaxRetryAttempts = settings.MaximumRetryCount,
+                    // Counted in ShouldHandle instead: a 429 while the server accepts other sends costs no retry.
+                    MaxRetryAttempts = int.MaxValue,
                     BackoffType = DelayBackoffType.Exponential,
                     UseJitter = true,
                     Delay = settings.RetryInterval,
                     MaxDelay = settings.MaximumRetryDelay,
-                    ShouldHandle = args => new ValueTask<bool>(RetryReason(args.Outcome, settings, args.Context.CancellationToken) is not null),
-                    DelayGenerator = args => new ValueTask<TimeSpan?>(ServerDelay(args.Outcome, settings)),
+                    ShouldHandle = args => new ValueTask<bool>(ShouldRetry(args.Outcome, settings, args.Context)),
+                    DelayGenerator = args => new ValueTask<TimeSpan?>(ServerDelay(args.Outcome, settings) ?? FreeDelay(args.Context, settings)),
                     OnRetry = args =>
                     {
                         var state = args.Context.Properties.GetValue(StateKey, null!);
                         var reason = RetryReason(args.Outcome, settings, args.Context.CancellationToken) ?? "a retryable failure";
-                        var sentence = $"Attempt {args.AttemptNumber + 1} failed ({reason}); retrying in {ErrorBodyParser.Seconds(args.RetryDelay)}.";
+                        var free = state?.FreeRetry == true;
+                        var sentence = $"Attempt {args.AttemptNumber + 1} failed ({reason}); retrying in {ErrorBodyParser.Seconds(args.RetryDelay)}"
+                            + (free ? " (not counted against -MaximumRetryCount: the server accepts other messages)." : ".");
                         state?.AddRetry(sentence);
                         return default;
                     },
@@ -430,6 +433,45 @@ namespace Jelou.Http
 
             return builder.Build();
         }
+
+        /// <summary>
+        /// Whether to retry: a retryable failure within -MaximumRetryCount, or, under adaptive pacing, a 429 while the
+        /// server accepts other sends of the batch, for as long as its Retry-After fits in what is left of the message's
+        /// time budget. A 429 that does not fit ends the row as rate limited rather than as timed out.
+        /// </summary>
+        private static bool ShouldRetry(Outcome<HttpResponseMessage> outcome, RetrySettings settings, ResilienceContext context)
+        {
+            if (RetryReason(outcome, settings, context.CancellationToken) is null)
+            {
+                return false;
+            }
+
+            var state = context.Properties.GetValue(StateKey, null!);
+            if (state is null)
+            {
+                return false;
+            }
+
+            state.FreeRetry = outcome.Result is { StatusCode: (HttpStatusCode)429 } && state.ServerAcceptsOthers;
+            if (state.FreeRetry)
+            {
+                var wait = ServerDelay(outcome, settings) ?? settings.RetryInterval;
+                return state.Unlimited || wait < state.Remaining();
+            }
+
+            if (state.CountedRetries >= settings.MaximumRetryCount)
+            {
+                return false;
+            }
+
+            state.CountedRetries++;
+            return true;
+        }
+
+        // A 429 without Retry-After that costs no retry waits the base interval: the exponential backoff counts attempts,
+        // and a row retried many times while the server accepts others would otherwise wait ever longer.
+        private static TimeSpan? FreeDelay(ResilienceContext context, RetrySettings settings) =>
+            context.Properties.GetValue(StateKey, null!)?.FreeRetry == true ? settings.RetryInterval : null;
 
         private static string? RetryReason(Outcome<HttpResponseMessage> outcome, RetrySettings settings, CancellationToken token)
         {
@@ -503,6 +545,20 @@ namespace Jelou.Http
 
             public int Attempts { get; private set; }
 
+            /// <summary>The batch's 2xx count when the last attempt began: a 429 after the server accepted others is not a failed retry.</summary>
+            public long AcceptedBefore { get; private set; }
+
+            /// <summary>Retries counted against -MaximumRetryCount (429s while the server accepts other sends are not).</summary>
+            public int CountedRetries { get; set; }
+
+            /// <summary>Whether the retry being decided is a 429 not counted against -MaximumRetryCount.</summary>
+            public bool FreeRetry { get; set; }
+
+            /// <summary>True when the batch is paced adaptively and the server accepted some send since this row's last attempt began.</summary>
+            public bool ServerAcceptsOthers => options?.Pace is { } pace && pace.Accepted > AcceptedBefore;
+
+            public bool Unlimited => unlimited;
+
             /// <summary>The first attempt's outcome, handed to Polly as its first execution.</summary>
             public Outcome<HttpResponseMessage>? Pending { get; set; }
 
@@ -557,13 +613,26 @@ namespace Jelou.Http
             {
                 using var attempt = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
                 var pacer = options?.Pacer;
-                if (!client.gate.IsOpen || pacer is not null)
+                var pace = options?.Pace;
+                var grantedIn = 0;
+                if (pace is not null)
+                {
+                    AcceptedBefore = pace.Accepted;
+                    grantedIn = pace.Epoch;
+                }
+
+                if (!client.gate.IsOpen || pacer is not null || pace?.IsPacing == true)
                 {
                     // Waits happen before the attempt's own timeout starts: time spent queued is not time on the wire.
                     attempt.CancelAfter(Remaining());
                     try
                     {
                         await client.gate.WaitAsync(attempt.Token).ConfigureAwait(false);
+                        if (pace is not null)
+                        {
+                            grantedIn = await pace.WaitTurnAsync(attempt.Token).ConfigureAwait(false);
+                        }
+
                         if (pacer is not null)
                         {
                             using var lease = await pacer.AcquireAsync(1, attempt.Token).ConfigureAwait(false);
@@ -604,8 +673,14 @@ namespace Jelou.Http
                 Interlocked.Exchange(ref inFlight, 1);
                 try
                 {
+                    // The round trip is timed only while the server limits the batch: it is what tells when to stop pacing.
+                    var sentAt = pace?.IsLimited == true ? Stopwatch.GetTimestamp() : 0;
                     var response = await client.http.SendAsync(request, HttpCompletionOption.ResponseContentRead, attempt.Token).ConfigureAwait(false);
                     var status = (int)response.StatusCode;
+                    if (pace is not null && status >= 200 && status < 300)
+                    {
+                        pace.OnAccepted(sentAt);
+                    }
                     if (status is 500 or 502 or 504)
                     {
                         Interlocked.Exchange(ref ambiguous, 1);
@@ -616,7 +691,17 @@ namespace Jelou.Http
                         var asked = ErrorBodyParser.ParseRetryAfter(response.Headers.RetryAfter, DateTimeOffset.UtcNow);
                         var wait = asked ?? TimeSpan.FromSeconds(1);
                         var cap = options?.Retry?.MaximumRetryDelay ?? RetrySettings.Default.MaximumRetryDelay;
-                        client.gate.PauseFor(wait > cap ? cap : wait, PauseReason(status, asked, cap));
+                        if (status == 429 && pace is not null)
+                        {
+                            // Under adaptive pacing a 429 slows the batch down instead of stopping it: the row waits its
+                            // own Retry-After, the others go on at the reduced rate. Only a long wait still stops them all.
+                            pace.OnThrottled(grantedIn);
+                        }
+
+                        if (status == 503 || pace is null || wait >= AdaptivePacer.LongRetryAfter)
+                        {
+                            client.gate.PauseFor(wait > cap ? cap : wait, PauseReason(status, asked, cap));
+                        }
                     }
 
                     Interlocked.Exchange(ref inFlight, 0);

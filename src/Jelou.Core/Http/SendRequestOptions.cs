@@ -25,5 +25,11 @@ namespace Jelou.Http
         /// 0 when none was set), so one options object shared by a batch can say which row is retried.
         /// </summary>
         internal Action<long, string>? OnRowRetry { get; init; }
+
+        /// <summary>
+        /// The batch's adaptive pace (the bulk engine sets it): sends take turns from it once the server throttles, and a
+        /// 429 with a short Retry-After then delays only its own row instead of pausing the client.
+        /// </summary>
+        internal AdaptivePacer? Pace { get; init; }
     }
 }

@@ -295,6 +295,12 @@ public sealed class FakeFaults
     /// <summary>Probability that an accepted message is recorded and the connection then aborted.</summary>
     public double RateDropAfterAccept { get => ReadDouble("rateDropAfterAccept"); set => Set("rateDropAfterAccept", value); }
 
+    /// <summary>A token bucket of this many requests per second (0 for none); a request that finds it empty gets 429.</summary>
+    public double RateLimitPerSecond { get => ReadDouble("rateLimit"); set => Set("rateLimit", value); }
+
+    /// <summary>How many requests the rate-limit bucket holds.</summary>
+    public int RateLimitBurst { get => ReadInt("rateLimitBurst"); set => Set("rateLimitBurst", value); }
+
     /// <summary><c>Retry-After</c> sent with probabilistic 429 and 503 responses.</summary>
     public string? RetryAfter
     {

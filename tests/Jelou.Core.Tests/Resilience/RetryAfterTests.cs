@@ -145,7 +145,7 @@ public sealed class RetryAfterTests
     }
 
     [Fact]
-    public async Task A_batch_honours_Retry_After_1_and_sends_nothing_during_the_pause()
+    public async Task A_batch_honours_Retry_After_1_for_the_refused_row_and_goes_on_with_the_others()
     {
         await using var server = await FakeJelouServer.StartAsync(new FakeJelouOptions { Seed = 11 });
         server.Faults.Rate429 = 0.03;
@@ -170,16 +170,11 @@ public sealed class RetryAfterTests
         Assert.NotEmpty(retried);
         Assert.All(retried, r => Assert.True(r.Duration >= TimeSpan.FromSeconds(0.9), ResilienceSupport.Describe(r) + " duration " + r.Duration.TotalMilliseconds));
 
-        // After each 429 the whole client paused: no request reached the server between 0.3 s (requests already on the
-        // wire) and 0.9 s after it.
-        var early = new List<string>();
-        foreach (var at in rejected)
-        {
-            early.AddRange(attempts
-                .Where(a => a.ReceivedAt > at + TimeSpan.FromMilliseconds(300) && a.ReceivedAt < at + TimeSpan.FromMilliseconds(900))
-                .Select(a => $"{a.Status} at +{(a.ReceivedAt - at).TotalMilliseconds:0} ms after the 429 at {at:HH:mm:ss.fff}"));
-        }
-
-        Assert.Empty(early);
+        // Under adaptive pacing a short Retry-After delays only its own row: other rows still reached the server while the
+        // refused ones waited (before, the whole client paused after every 429).
+        var first = rejected.Min();
+        // More than ThrottleLimit accepted sends within that second: not only the ones already on the wire.
+        var goneOn = attempts.Count(a => a.Status == 200 && a.ReceivedAt > first && a.ReceivedAt < first + TimeSpan.FromMilliseconds(900));
+        Assert.True(goneOn > 16, $"{goneOn} sends were accepted in the 0.9 s after the first 429");
     }
 }
