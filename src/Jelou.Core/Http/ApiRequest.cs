@@ -14,13 +14,16 @@ namespace Jelou.Http
             Query = query;
         }
 
-        public ApiRequest(string pathValue, string secondPathValue, RequestBody? body = null, IReadOnlyList<KeyValuePair<string, string?>>? query = null)
+        public ApiRequest(string? pathValue, string? secondPathValue, RequestBody? body = null, IReadOnlyList<KeyValuePair<string, string?>>? query = null)
         {
             PathValue = pathValue;
             SecondPathValue = secondPathValue;
             Body = body;
             Query = query;
         }
+
+        /// <summary>A request to a route without placeholders: only query parameters (a listing's filters and page).</summary>
+        public static ApiRequest WithQuery(IReadOnlyList<KeyValuePair<string, string?>> query) => new(null, null, null, query);
 
         /// <summary>The value of the route's first placeholder, such as the bot id.</summary>
         public string? PathValue { get; }
