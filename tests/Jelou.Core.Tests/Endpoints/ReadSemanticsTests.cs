@@ -9,9 +9,10 @@ namespace Jelou.Tests.Endpoints;
 /// </summary>
 public sealed class ReadSemanticsTests
 {
-    private static SendRequestOptions Fast(int retries) => new()
+    // The attempt timeout is short only where a test waits for it; on a loaded machine a short one could cut a normal answer.
+    private static SendRequestOptions Fast(int retries, int attemptTimeoutMs = 30_000) => new()
     {
-        Retry = new RetrySettings { MaximumRetryCount = retries, RetryInterval = TimeSpan.FromMilliseconds(10), AttemptTimeout = TimeSpan.FromMilliseconds(400) },
+        Retry = new RetrySettings { MaximumRetryCount = retries, RetryInterval = TimeSpan.FromMilliseconds(10), AttemptTimeout = TimeSpan.FromMilliseconds(attemptTimeoutMs) },
     };
 
     [Fact]
@@ -39,15 +40,15 @@ public sealed class ReadSemanticsTests
     public async Task A_read_is_retried_after_a_timeout_after_sending_and_its_timeout_names_no_message()
     {
         await using var server = await FakeJelouServer.StartAsync();
-        server.Faults.Enqueue(FakeResponse.Slow(3000));
+        server.Faults.Enqueue(FakeResponse.Slow(8000));
         using var client = CoreTestSupport.ClientFor(server);
 
-        var retried = await client.CheckAccessAsync(CoreTestSupport.BotId, Fast(1));
+        var retried = await client.CheckAccessAsync(CoreTestSupport.BotId, Fast(1, attemptTimeoutMs: 2000));
         Assert.True(retried.Succeeded, retried.Error?.Message);
         Assert.Equal(2, retried.Attempts);
 
-        server.Faults.Enqueue(FakeResponse.Slow(3000));
-        var failed = await client.CheckAccessAsync(CoreTestSupport.BotId, Fast(0));
+        server.Faults.Enqueue(FakeResponse.Slow(8000));
+        var failed = await client.CheckAccessAsync(CoreTestSupport.BotId, Fast(0, attemptTimeoutMs: 2000));
         Assert.Equal(JelouErrorKind.Timeout, failed.Error!.Kind);
         Assert.False(failed.Error.PossiblyDelivered);
         Assert.DoesNotContain("message", failed.Error.Message, StringComparison.OrdinalIgnoreCase);
