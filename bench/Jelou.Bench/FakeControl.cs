@@ -40,7 +40,7 @@ internal sealed partial class FakeControl : IDisposable
 
     /// <summary>
     /// Reads only the counters at the head of GET /_fake/ledger: the endpoint lists every entry (tens of MB at 100k rows),
-    /// but count, maxInFlight and totalRequests come first, so the rest is not read.
+    /// but count, maxInFlight (inFlight) and totalRequests come first, so the rest is not read.
     /// </summary>
     public async Task<LedgerHead> ReadLedgerHeadAsync()
     {
@@ -76,7 +76,7 @@ internal sealed partial class FakeControl : IDisposable
 
     private static int Parse(Match match, int group) => int.Parse(match.Groups[group].Value, CultureInfo.InvariantCulture);
 
-    [GeneratedRegex("^\\{\"count\":(\\d+),\"maxInFlight\":(\\d+),\"totalRequests\":(\\d+),")]
+    [GeneratedRegex("^\\{\"count\":(\\d+),\"maxInFlight\":(\\d+),(?:\"inFlight\":\\d+,)?\"totalRequests\":(\\d+),")]
     private static partial Regex HeadPattern();
 }
 

@@ -5,8 +5,9 @@ using Jelou.Http;
 namespace Jelou.PowerShell
 {
     /// <summary>
-    /// What every cmdlet that talks to the API shares: which credential and API root to use, the proxy, and one
-    /// long-lived client per connection configuration.
+    /// What every cmdlet that talks to the API shares, send or read: which credential and API root to use, the proxy,
+    /// retries and timeouts merged with the session defaults of Set-JelouRequestContext, one long-lived client per
+    /// connection configuration, and writing a paged listing.
     /// </summary>
     public abstract class JelouApiCmdlet : PSCmdlet
     {
@@ -42,6 +43,43 @@ namespace Jelou.PowerShell
         [Parameter]
         public SwitchParameter ProxyUseDefaultCredentials { get; set; }
 
+        /// <summary>Retries of a request that certainly did not reach the API (429, 503, connection refused). Default 3.</summary>
+        [Parameter]
+        [ValidateRange(0, 20)]
+        [PSDefaultValue(Help = "3 (or the Set-JelouRequestContext default)")]
+        public int MaximumRetryCount { get; set; } = RetrySettings.Default.MaximumRetryCount;
+
+        /// <summary>Base seconds between retries when the server gives no Retry-After (exponential, with jitter). Default 1.</summary>
+        [Parameter]
+        [ValidateRange(1, 3600)]
+        [PSDefaultValue(Help = "1 (or the Set-JelouRequestContext default)")]
+        public int RetryIntervalSec { get; set; } = (int)RetrySettings.Default.RetryInterval.TotalSeconds;
+
+        /// <summary>Seconds to wait for each attempt. Default 30.</summary>
+        [Parameter]
+        [ValidateRange(1, 3600)]
+        [PSDefaultValue(Help = "30 (or the Set-JelouRequestContext default)")]
+        public int TimeoutSec { get; set; } = (int)RetrySettings.Default.AttemptTimeout.TotalSeconds;
+
+        /// <summary>The parameter's value when it was given on the command, else the session default.</summary>
+        private protected T Pick<T>(string parameterName, T value, T sessionDefault) =>
+            MyInvocation.BoundParameters.ContainsKey(parameterName) ? value : sessionDefault;
+
+        /// <summary>
+        /// The retries and timeouts of this command: each parameter given on the command wins over the session default
+        /// of Set-JelouRequestContext. <paramref name="retryPossiblyDelivered"/> is the send cmdlets' own switch
+        /// (already merged); a read needs none, being retried after any transport failure anyway.
+        /// </summary>
+        private protected RetrySettings CreateRetrySettings(bool retryPossiblyDelivered = false)
+        {
+            var defaults = ModuleState.Defaults;
+            return RequestDefaults.ToRetrySettings(
+                Pick(nameof(MaximumRetryCount), MaximumRetryCount, defaults.MaximumRetryCount),
+                Pick(nameof(RetryIntervalSec), RetryIntervalSec, defaults.RetryIntervalSec),
+                Pick(nameof(TimeoutSec), TimeoutSec, defaults.TimeoutSec),
+                retryPossiblyDelivered);
+        }
+
         /// <summary>
         /// Resolves the credential (a terminating error when there is none) and returns the shared client for it.
         /// Called on the pipeline thread, so verbose output and errors reach the user.
@@ -59,6 +97,35 @@ namespace Jelou.PowerShell
                 UserAgentComment = "PowerShell/" + PowerShellVersion(),
             };
             return ModuleState.GetClient(options);
+        }
+
+        /// <summary>
+        /// Writes a listing for a cmdlet declared with <c>SupportsPaging</c>: -Skip and -First become the pager's window,
+        /// so pages outside it are never requested; -IncludeTotalCount writes the API's total before the items. Items
+        /// are written as each page arrives. A page that fails is a terminating error.
+        /// </summary>
+        private protected void WritePaged<T>(JelouClient client, PagedEndpoint<T> endpoint, SendRequestOptions options, CancellationToken cancellationToken, Func<T, object>? shape = null)
+        {
+            var paging = PagingParameters;
+            var first = paging is null || paging.First == ulong.MaxValue ? (ulong?)null : paging.First;
+            var pager = new Pager<T>(client, endpoint, new PageWindow(paging?.Skip ?? 0, first), options);
+            try
+            {
+                if (paging?.IncludeTotalCount == true)
+                {
+                    var total = pager.ReadTotalAsync(cancellationToken).GetAwaiter().GetResult();
+                    WriteObject(total is { } known ? paging.NewTotalCount((ulong)known, 1.0) : paging.NewTotalCount(0, 0.0));
+                }
+
+                while (pager.MoveNextAsync(cancellationToken).GetAwaiter().GetResult())
+                {
+                    WriteObject(shape is null ? pager.Current : shape(pager.Current));
+                }
+            }
+            catch (JelouApiException error)
+            {
+                ThrowTerminatingError(new ErrorRecord(error, error.ErrorId, ErrorRecords.CategoryFor(error.Kind), endpoint.Route.Template));
+            }
         }
 
         private string PowerShellVersion() =>

@@ -37,24 +37,6 @@ namespace Jelou.PowerShell
         [ValidateRange(0, long.MaxValue)]
         public long TotalCount { get; set; }
 
-        /// <summary>Retries of a message that was certainly not delivered (429, 503, connection refused). Default 3.</summary>
-        [Parameter]
-        [ValidateRange(0, 20)]
-        [PSDefaultValue(Help = "3 (or the Set-JelouRequestContext default)")]
-        public int MaximumRetryCount { get; set; } = RetrySettings.Default.MaximumRetryCount;
-
-        /// <summary>Base seconds between retries when the server gives no Retry-After (exponential, with jitter). Default 1.</summary>
-        [Parameter]
-        [ValidateRange(1, 3600)]
-        [PSDefaultValue(Help = "1 (or the Set-JelouRequestContext default)")]
-        public int RetryIntervalSec { get; set; } = (int)RetrySettings.Default.RetryInterval.TotalSeconds;
-
-        /// <summary>Seconds to wait for each attempt. Default 30.</summary>
-        [Parameter]
-        [ValidateRange(1, 3600)]
-        [PSDefaultValue(Help = "30 (or the Set-JelouRequestContext default)")]
-        public int TimeoutSec { get; set; } = (int)RetrySettings.Default.AttemptTimeout.TotalSeconds;
-
         /// <summary>Also retry failures after which the message may have been delivered (500, 502, 504, timeouts). May send duplicates.</summary>
         [Parameter]
         public SwitchParameter RetryPossiblyDelivered { get; set; }
@@ -166,15 +148,9 @@ namespace Jelou.PowerShell
 
         private BulkSender CreateEngine()
         {
-            // A parameter given on the command wins over the session defaults of Set-JelouRequestContext.
+            // A parameter given on the command wins over the session defaults of Set-JelouRequestContext (JelouApiCmdlet).
             var defaults = ModuleState.Defaults;
-            var bound = MyInvocation.BoundParameters;
-            T Pick<T>(string name, T value, T fallback) => bound.ContainsKey(name) ? value : fallback;
-            var retry = RequestDefaults.ToRetrySettings(
-                Pick(nameof(MaximumRetryCount), MaximumRetryCount, defaults.MaximumRetryCount),
-                Pick(nameof(RetryIntervalSec), RetryIntervalSec, defaults.RetryIntervalSec),
-                Pick(nameof(TimeoutSec), TimeoutSec, defaults.TimeoutSec),
-                Pick(nameof(RetryPossiblyDelivered), RetryPossiblyDelivered.IsPresent, defaults.RetryPossiblyDelivered));
+            var retry = CreateRetrySettings(Pick(nameof(RetryPossiblyDelivered), RetryPossiblyDelivered.IsPresent, defaults.RetryPossiblyDelivered));
             var rate = Pick<double?>(nameof(RateLimit), RateLimit, defaults.RateLimit);
             return new BulkSender(CreateClient, new BulkOptions
             {

@@ -205,7 +205,7 @@ public sealed class ErrorParsingTests : IClassFixture<FakeServerFixture>
     [InlineData("""{}""", "", null)]
     public void A_success_body_is_read_for_success_and_messageId(string body, string success, string? messageId)
     {
-        var parsed = JelouClient.TryParseSuccess(Encoding.UTF8.GetBytes(body));
+        var parsed = MessageResponseParser.TryParse(Encoding.UTF8.GetBytes(body));
         Assert.NotNull(parsed);
         Assert.Equal(success, parsed.Success?.ToString() ?? string.Empty);
         Assert.Equal(messageId, parsed.MessageId);
@@ -225,7 +225,7 @@ public sealed class ErrorParsingTests : IClassFixture<FakeServerFixture>
     [InlineData("""{"\udc00abcdefgh":0,"success":true}""")]
     public void A_success_body_that_is_not_the_documented_object_is_not_read(string body)
     {
-        Assert.Null(JelouClient.TryParseSuccess(Encoding.UTF8.GetBytes(body)));
+        Assert.Null(MessageResponseParser.TryParse(Encoding.UTF8.GetBytes(body)));
     }
 
     [Fact]
@@ -233,7 +233,7 @@ public sealed class ErrorParsingTests : IClassFixture<FakeServerFixture>
     {
         // "café" in Latin-1, as a misconfigured proxy might send it.
         var latin1 = new byte[] { (byte)'{', (byte)'"', (byte)'m', (byte)'e', (byte)'s', (byte)'s', (byte)'a', (byte)'g', (byte)'e', (byte)'I', (byte)'d', (byte)'"', (byte)':', (byte)'"', (byte)'c', (byte)'a', (byte)'f', 0xE9, (byte)'"', (byte)'}' };
-        Assert.Null(JelouClient.TryParseSuccess(latin1));
+        Assert.Null(MessageResponseParser.TryParse(latin1));
     }
 
     [Fact]

@@ -18,6 +18,12 @@ public sealed class FakeJelouOptions
     /// <summary>Bot ids the client may not use: they get 403 (E0403 FORBIDDEN_BOT).</summary>
     public ISet<string> ForbiddenBots { get; set; } = new HashSet<string>(StringComparer.Ordinal);
 
+    /// <summary>
+    /// How many campaigns GET /v1/campaigns lists for any bot (paged by <c>page</c> and <c>limit</c>, at most 50 a page);
+    /// 0 lists none.
+    /// </summary>
+    public int CampaignCount { get; set; }
+
     /// <summary>Port to bind on 127.0.0.1; 0 picks a free ephemeral port.</summary>
     public int Port { get; set; }
 

@@ -14,6 +14,8 @@ internal sealed class FakeRequestHandler
     internal const string RoomEndpoint = "room";
     internal const string OtherEndpoint = "other";
     internal const string TemplatesEndpoint = "templates";
+    internal const string CampaignsEndpoint = "campaigns";
+    internal const int MaxPageSize = 50;
 
     private const string ControlPrefix = "/_fake/";
     private const string BotPrefix = "/v1/bots/";
@@ -21,6 +23,7 @@ internal sealed class FakeRequestHandler
     private const string TemplatesSuffix = "/templates";
     private const string RoomPrefix = "/v1/rooms/";
     private const string RoomSuffix = "/message";
+    private const string CampaignsPath = "/v1/campaigns";
 
     private static readonly byte[] BotSuccessPrefix = Encoding.UTF8.GetBytes("{\"success\":true,\"messageId\":\"");
     private static readonly byte[] RoomSuccessPrefix = Encoding.UTF8.GetBytes("{\"status\":\"success\",\"message\":\"Messages sent\",\"messageId\":\"");
@@ -82,6 +85,12 @@ internal sealed class FakeRequestHandler
                 return;
             }
 
+            if (route.Endpoint == CampaignsEndpoint)
+            {
+                // A read: botId comes from the query, and is checked like a path's.
+                route = route with { BotId = request.Query["botId"].ToString() is { Length: > 0 } queryBot ? queryBot : null };
+            }
+
             // The bucket is checked on arrival, as a provider's gateway does; the answer still takes the latency.
             bool admitted = _faults.TryTakeToken();
             int latency = _faults.NextLatencyMs();
@@ -138,6 +147,14 @@ internal sealed class FakeRequestHandler
                 // A read-only call (what Test-JelouCredential uses): answers, never touches the message ledger.
                 Finish(StatusCodes.Status200OK);
                 await WriteAsync(context, StatusCodes.Status200OK, JsonBodies.EmptyTemplates).ConfigureAwait(false);
+                return;
+            }
+
+            if (error is null && route.Endpoint == CampaignsEndpoint)
+            {
+                (status, byte[] page) = CampaignPage(request, route.BotId);
+                Finish(status);
+                await WriteAsync(context, status, page).ConfigureAwait(false);
                 return;
             }
 
@@ -203,7 +220,70 @@ internal sealed class FakeRequestHandler
             }
         }
 
-        return route.Endpoint == TemplatesEndpoint || IsJson(request.ContentType) ? (0, null) : (StatusCodes.Status415UnsupportedMediaType, JsonBodies.UnsupportedMediaType);
+        return route.Endpoint is TemplatesEndpoint or CampaignsEndpoint || IsJson(request.ContentType) ? (0, null) : (StatusCodes.Status415UnsupportedMediaType, JsonBodies.UnsupportedMediaType);
+    }
+
+    /// <summary>
+    /// One page of GET /v1/campaigns, shaped as the API documents it: <c>{pagination{limit,page,total,offset,totalPages},
+    /// _metadata, results[]}</c>. <c>botId</c> is required; <c>page</c> counts from 1 and <c>limit</c> is 1 to 50 (10 when absent).
+    /// </summary>
+    private (int Status, byte[] Body) CampaignPage(HttpRequest request, string? botId)
+    {
+        if (botId is null)
+        {
+            return (StatusCodes.Status400BadRequest, JsonBodies.G4Error("E0400", "BAD_REQUEST", "botId is required", "botId es obligatorio"));
+        }
+
+        if (!TryQueryInt(request, "page", 1, out int page) || page < 1 || !TryQueryInt(request, "limit", 10, out int limit) || limit < 1 || limit > MaxPageSize)
+        {
+            return (StatusCodes.Status422UnprocessableEntity, JsonBodies.G4Error("E0422", "VALIDATOR_ERROR", "page must be 1 or more and limit 1 to 50", "page debe ser 1 o más y limit de 1 a 50"));
+        }
+
+        int total = _options.CampaignCount;
+        int offset = (int)Math.Min((long)(page - 1) * limit, total);
+        int count = Math.Min(limit, total - offset);
+        using var stream = new MemoryStream();
+        using (var writer = new Utf8JsonWriter(stream))
+        {
+            writer.WriteStartObject();
+            writer.WriteStartObject("pagination");
+            writer.WriteNumber("limit", limit);
+            writer.WriteNumber("page", page);
+            writer.WriteNumber("total", total);
+            writer.WriteNumber("offset", (long)(page - 1) * limit);
+            writer.WriteNumber("totalPages", (total + limit - 1) / limit);
+            writer.WriteEndObject();
+            writer.WriteStartObject("_metadata");
+            writer.WriteEndObject();
+            writer.WriteStartArray("results");
+            for (int i = offset; i < offset + count; i++)
+            {
+                writer.WriteStartObject();
+                writer.WriteString("_id", "camp-" + (i + 1).ToString("D4", System.Globalization.CultureInfo.InvariantCulture));
+                writer.WriteString("name", "Campaign " + (i + 1).ToString(System.Globalization.CultureInfo.InvariantCulture));
+                writer.WriteString("status", "COMPLETED");
+                writer.WriteString("botId", botId);
+                writer.WriteNumber("rowCount", i + 1);
+                writer.WriteEndObject();
+            }
+
+            writer.WriteEndArray();
+            writer.WriteEndObject();
+        }
+
+        return (StatusCodes.Status200OK, stream.ToArray());
+    }
+
+    private static bool TryQueryInt(HttpRequest request, string name, int fallback, out int value)
+    {
+        StringValues text = request.Query[name];
+        if (text.Count == 0)
+        {
+            value = fallback;
+            return true;
+        }
+
+        return int.TryParse(text.ToString(), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out value);
     }
 
     private bool IsAuthorized(HttpRequest request)
@@ -370,6 +450,11 @@ internal sealed class FakeRequestHandler
             if (HttpMethods.IsGet(method) && TryId(path, BotPrefix, TemplatesSuffix) is { } templatesBot)
             {
                 return new Route(TemplatesEndpoint, templatesBot, null);
+            }
+
+            if (HttpMethods.IsGet(method) && path == CampaignsPath)
+            {
+                return new Route(CampaignsEndpoint, null, null);
             }
 
             return new Route(OtherEndpoint, null, null);

@@ -12,6 +12,7 @@ internal static class Program
           --client-id X          expected client id (default test-client)
           --client-secret Y      expected client secret (default test-secret)
           --known-bot ID         repeatable; when given, other bot ids get 404
+          --campaigns N          GET /v1/campaigns lists N campaigns (paged)
           --forbidden-bot ID     repeatable; these bot ids get 403
           --latency-ms N         fixed latency per API request
           --latency-jitter-ms N  extra uniform 0..N ms per API request
@@ -61,6 +62,9 @@ internal static class Program
                         break;
                     case "--forbidden-bot":
                         options.ForbiddenBots.Add(Value());
+                        break;
+                    case "--campaigns":
+                        options.CampaignCount = ParseInt(arg, Value(), 0, 1_000_000);
                         break;
                     case "--latency-ms":
                         latencyMs = ParseInt(arg, Value(), 0, int.MaxValue);

@@ -18,8 +18,12 @@ namespace Jelou.Http
         /// Reads an error answer. The message puts the server's own words first, then the status, then what to do:
         /// a table or a log line cut short still shows what is specific to this failure.
         /// </summary>
-        /// <remarks><paramref name="request"/> is the call's settings, so that advice names only what can still be changed; null when unknown.</remarks>
-        public static JelouApiException Parse(int status, string? body, RetryConditionHeaderValue? retryAfterHeader, Redactor redactor, DateTimeOffset now, SendRequestOptions? request = null)
+        /// <remarks>
+        /// <paramref name="request"/> is the call's settings, so that advice names only what can still be changed; null when
+        /// unknown. <paramref name="endpoint"/> says what a 404 or 422 means there, and whether a 5xx may have delivered
+        /// anything (never for a read); null reads as a message send.
+        /// </remarks>
+        public static JelouApiException Parse(int status, string? body, RetryConditionHeaderValue? retryAfterHeader, Redactor redactor, DateTimeOffset now, SendRequestOptions? request = null, ApiEndpoint? endpoint = null)
         {
             var kind = JelouApiException.KindForStatus(status);
             string? code = null, key = null, apiMessage = null;
@@ -39,7 +43,7 @@ namespace Jelou.Http
             apiMessage = apiMessage is null ? null : Truncate(redactor.Redact(apiMessage));
             code = code is null ? null : redactor.Redact(code);
             key = key is null ? null : redactor.Redact(key);
-            var possiblyDelivered = status is 500 or 502 or 504;
+            var possiblyDelivered = endpoint?.IsSafe != true && status is 500 or 502 or 504;
             var message = new StringBuilder();
             if (apiMessage is not null)
             {
@@ -52,7 +56,12 @@ namespace Jelou.Http
                 message.Append(" (").Append(string.Join(" ", new[] { code, key }.Where(s => s is not null))).Append(')');
             }
 
-            message.Append('.').Append(Hint(kind, possiblyDelivered, request));
+            message.Append('.').Append(Hint(kind, possiblyDelivered, request, endpoint));
+            if (status == 422 && endpoint is not null)
+            {
+                message.Append(endpoint.UnprocessableHint);
+            }
+
             return new JelouApiException(kind, message.ToString(), status)
             {
                 ErrorCode = code,
@@ -188,13 +197,13 @@ namespace Jelou.Http
             return trimmed.Length == 0 || EndsSentence(trimmed) ? trimmed : trimmed + ".";
         }
 
-        internal static string Hint(JelouErrorKind kind, bool possiblyDelivered, SendRequestOptions? request = null) => possiblyDelivered
-            ? " The message may have been delivered; check before sending it again."
+        internal static string Hint(JelouErrorKind kind, bool possiblyDelivered, SendRequestOptions? request = null, ApiEndpoint? endpoint = null) => possiblyDelivered
+            ? (endpoint?.Text ?? FailureText.Message).MayHaveDelivered
             : kind switch
             {
                 JelouErrorKind.Authentication => " Check the client id and secret (Set-JelouCredential).",
                 JelouErrorKind.PermissionDenied => " This account may not use the bot.",
-                JelouErrorKind.NotFound => " Check the bot or room id.",
+                JelouErrorKind.NotFound => endpoint?.NotFoundHint ?? " Check the bot or room id.",
                 JelouErrorKind.RateLimited => RateLimitHint(request),
                 _ => string.Empty,
             };

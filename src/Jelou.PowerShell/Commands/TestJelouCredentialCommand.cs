@@ -19,12 +19,6 @@ namespace Jelou.PowerShell.Commands
         [ValidateNotNullOrEmpty]
         public string BotId { get; set; } = string.Empty;
 
-        /// <summary>Seconds to wait for the answer. Default 30.</summary>
-        [Parameter]
-        [ValidateRange(1, 3600)]
-        [PSDefaultValue(Help = "30")]
-        public int TimeoutSec { get; set; } = (int)RetrySettings.Default.AttemptTimeout.TotalSeconds;
-
         /// <summary>Returns only $true or $false.</summary>
         [Parameter]
         public SwitchParameter Quiet { get; set; }
@@ -36,7 +30,8 @@ namespace Jelou.PowerShell.Commands
         protected override void ProcessRecord()
         {
             var client = CreateClient();
-            var options = new SendRequestOptions { Retry = RetrySettings.Default with { AttemptTimeout = TimeSpan.FromSeconds(TimeoutSec), MaximumRetryCount = 1 } };
+            // Retries and timeouts as any command's: given here, else the session's (Set-JelouRequestContext).
+            var options = new SendRequestOptions { Retry = CreateRetrySettings() };
             var outcome = client.CheckAccessAsync(BotId, options, cancellation.Token).GetAwaiter().GetResult();
             WriteVerbose($"Tested against bot {BotId}: HTTP {outcome.HttpStatus?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "none"}.");
             if (Quiet)

@@ -91,6 +91,12 @@ public sealed class FakeJelouServer : IAsyncDisposable
             arguments.Add(bot);
         }
 
+        if (options.CampaignCount > 0)
+        {
+            arguments.Add("--campaigns");
+            arguments.Add(options.CampaignCount.ToString(CultureInfo.InvariantCulture));
+        }
+
         if (options.Seed is int seed)
         {
             arguments.Add("--seed");

@@ -1,0 +1,58 @@
+using Jelou.Messages;
+
+namespace Jelou.Http
+{
+    /// <summary>
+    /// The calls of the API, each an endpoint definition sent through the client's transport. One method per endpoint;
+    /// see src/Jelou.Core/README.md, "How to add an endpoint".
+    /// </summary>
+    public static class JelouEndpoints
+    {
+        /// <summary>Sends one bot message (POST /v1/bots/{botId}/messages).</summary>
+        public static Task<SendOutcome> SendBotMessageAsync(this JelouClient client, string botId, BotMessage message, SendRequestOptions? options = null, CancellationToken cancellationToken = default)
+        {
+            ThrowIfNull(client);
+            if (string.IsNullOrWhiteSpace(botId))
+            {
+                throw new ArgumentException("The bot id is empty.", nameof(botId));
+            }
+
+            return client.SendAsync(BotMessageEndpoint.Instance, new ApiRequest(botId, new JsonBody(BotMessageSerializer.Serialize(message))), options, cancellationToken);
+        }
+
+        /// <summary>Sends messages into a room (POST /v1/rooms/{roomId}/message).</summary>
+        public static Task<SendOutcome> SendRoomMessageAsync(this JelouClient client, string roomId, RoomMessageRequest request, SendRequestOptions? options = null, CancellationToken cancellationToken = default)
+        {
+            ThrowIfNull(client);
+            if (string.IsNullOrWhiteSpace(roomId))
+            {
+                throw new ArgumentException("The room id is empty.", nameof(roomId));
+            }
+
+            return client.SendAsync(RoomMessageEndpoint.Instance, new ApiRequest(roomId, new JsonBody(BotMessageSerializer.Serialize(request))), options, cancellationToken);
+        }
+
+        /// <summary>
+        /// Checks that the credential works for a bot without sending anything: GET /v1/bots/{botId}/templates, a read
+        /// that changes nothing, so it is retried after any transient failure.
+        /// </summary>
+        public static Task<ReadResult> CheckAccessAsync(this JelouClient client, string botId, SendRequestOptions? options = null, CancellationToken cancellationToken = default)
+        {
+            ThrowIfNull(client);
+            if (string.IsNullOrWhiteSpace(botId))
+            {
+                throw new ArgumentException("The bot id is empty.", nameof(botId));
+            }
+
+            return client.SendAsync(CredentialCheckEndpoint.Instance, new ApiRequest(botId), options, cancellationToken);
+        }
+
+        private static void ThrowIfNull(JelouClient client)
+        {
+            if (client is null)
+            {
+                throw new ArgumentNullException(nameof(client));
+            }
+        }
+    }
+}

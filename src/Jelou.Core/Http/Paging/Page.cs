@@ -1,0 +1,27 @@
+namespace Jelou.Http
+{
+    /// <summary>One page of a listing, with what the API said about the whole listing.</summary>
+    /// <typeparam name="T">The listed item.</typeparam>
+    public sealed class Page<T>
+    {
+        internal Page(IReadOnlyList<T> items, int number, int? totalPages, long? total)
+        {
+            Items = items;
+            Number = number;
+            TotalPages = totalPages;
+            Total = total;
+        }
+
+        /// <summary>The items of this page, in the API's order.</summary>
+        public IReadOnlyList<T> Items { get; }
+
+        /// <summary>The page number, from 1.</summary>
+        public int Number { get; }
+
+        /// <summary>How many pages the listing has, when the API said.</summary>
+        public int? TotalPages { get; }
+
+        /// <summary>How many items the listing has, when the API said.</summary>
+        public long? Total { get; }
+    }
+}
