@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using Jelou.Messages;
 using Jelou.Validation;
 
@@ -62,5 +63,58 @@ public sealed class SharedRulesTests
 
         Assert.Contains("public HTTPS URL", Assert.Single(botProblems, p => p.Field == "mediaUrl").Message, StringComparison.Ordinal);
         Assert.Contains("public HTTPS URL", Assert.Single(roomProblems, p => p.Field == "messages[0].mediaUrl").Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Every_property_of_BotMessageFields_has_its_one_entry_in_BotFields()
+    {
+        // A field added to BotMessageFields but not to BotFields would be lost on a resend and in reports.
+        var full = new BotMessageFields
+        {
+            UserId = "593999999999",
+            Type = "text",
+            Text = "hola",
+            Title = "t",
+            Header = "h",
+            Caption = "c",
+            MediaUrl = "https://example.com/a.jpg",
+            FileName = "a.pdf",
+            Latitude = 1.5,
+            Longitude = -2.5,
+            QuickReplies = new[] { "Sí" },
+            Options = new[] { new ListOption("Uno") },
+            ButtonText = "b",
+            Url = "https://example.com",
+            Contacts = new[] { new Contact() },
+            Payload = new JsonObject { ["type"] = "CAROUSEL" },
+        };
+        var properties = typeof(BotMessageFields).GetProperties();
+        Assert.All(properties, p => Assert.NotNull(p.GetValue(full)));
+        Assert.Equal(properties.Length, BotFields.All.Count);
+
+        var fromSent = BotFields.Merge(new BotMessageFields(), full, _ => false);
+        var fromCommandLine = BotFields.Merge(full, new BotMessageFields(), _ => true);
+        var normalized = BotFields.Normalize(full);
+        foreach (var property in properties)
+        {
+            Assert.Equal(property.GetValue(full), property.GetValue(fromSent));
+            Assert.Equal(property.GetValue(full), property.GetValue(fromCommandLine));
+            Assert.Equal(property.GetValue(full), property.GetValue(normalized));
+        }
+
+        var report = full.ToString();
+        Assert.All(BotFields.All, f => Assert.Contains(f.Label + "=", report, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void A_resend_takes_each_field_from_the_command_line_only_where_its_parameter_was_given()
+    {
+        var sent = new BotMessageFields { UserId = "593999999999", Text = "hola", QuickReplies = new[] { "Sí", "No" } };
+        var given = new BotMessageFields { UserId = "593988888888", Text = "adiós", QuickReplies = new[] { "Vale" } };
+
+        var merged = BotFields.Merge(given, sent, parameter => parameter is "Text" or "QuickReply");
+        Assert.Equal("593999999999", merged.UserId);
+        Assert.Equal("adiós", merged.Text);
+        Assert.Equal(new[] { "Vale" }, merged.QuickReplies);
     }
 }

@@ -24,7 +24,7 @@ namespace Jelou.Validation
             }
 
             c.Optional("text", f.Text ?? f.Caption, Limits.BodyLength);
-        });
+        }, Limits.BodyLength);
 
         public static readonly BotMessageDescriptor Text = new(
             BotMessageTypes.Text,

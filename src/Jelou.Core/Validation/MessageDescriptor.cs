@@ -39,11 +39,12 @@ namespace Jelou.Validation
     {
         private readonly Action<TFields, RuleChecker>? check;
 
-        private FieldRule(MessageField<TFields> field, string wire, bool required, Action<TFields, RuleChecker>? check)
+        private FieldRule(MessageField<TFields> field, string wire, bool required, Action<TFields, RuleChecker>? check, int? maxLength = null)
         {
             Field = field;
             Wire = wire;
             Required = required;
+            MaxLength = maxLength;
             this.check = check;
         }
 
@@ -55,21 +56,27 @@ namespace Jelou.Validation
         /// <summary>Whether the type cannot be sent without it; the rule reports it when it is missing.</summary>
         public bool Required { get; }
 
+        /// <summary>The most characters a text or URL rule allows; null for other rules.</summary>
+        public int? MaxLength { get; }
+
         public void Check(TFields fields, RuleChecker checker) => check?.Invoke(fields, checker);
 
         /// <summary>A text of at most <paramref name="maxLength"/> characters, reported under <paramref name="field"/>'s name.</summary>
         public static FieldRule<TFields> Text(MessageField<TFields> field, Func<TFields, string?> value, string wire, bool required, int maxLength) =>
             new(field, wire, required, required
                 ? (f, c) => c.Required(field.Name, value(f), maxLength)
-                : (f, c) => c.Optional(field.Name, value(f), maxLength));
+                : (f, c) => c.Optional(field.Name, value(f), maxLength), maxLength);
 
         /// <summary>A public HTTPS URL; a required one missing is reported with <paramref name="missing"/>.</summary>
         public static FieldRule<TFields> HttpsUrl(MessageField<TFields> field, Func<TFields, string?> value, string wire, bool required, int maxLength, string missing) =>
-            new(field, wire, required, (f, c) => c.HttpsUrl(field.Name, value(f), maxLength, required ? missing : null));
+            new(field, wire, required, (f, c) => c.HttpsUrl(field.Name, value(f), maxLength, required ? missing : null), maxLength);
 
-        /// <summary>A field with its own rule, which reports it missing when <paramref name="required"/>.</summary>
-        public static FieldRule<TFields> Custom(MessageField<TFields> field, string wire, bool required, Action<TFields, RuleChecker> check) =>
-            new(field, wire, required, check);
+        /// <summary>
+        /// A field with its own rule, which reports it missing when <paramref name="required"/>; <paramref name="maxLength"/>
+        /// says the limit the rule applies, when it is a length.
+        /// </summary>
+        public static FieldRule<TFields> Custom(MessageField<TFields> field, string wire, bool required, Action<TFields, RuleChecker> check, int? maxLength = null) =>
+            new(field, wire, required, check, maxLength);
 
         /// <summary>A field carried as it is, checked by another field's rule (such as a caption column for text).</summary>
         public static FieldRule<TFields> Carried(MessageField<TFields> field, string wire) => new(field, wire, required: false, check: null);
