@@ -53,7 +53,11 @@ namespace Jelou.Validation
                 name,
                 content,
                 f => get(f) is not null,
-                (from, to) => set(to, string.IsNullOrWhiteSpace(get(from)) ? null : trim ? get(from)!.Trim() : get(from)),
+                (from, to) =>
+                {
+                    var value = get(from);
+                    set(to, string.IsNullOrWhiteSpace(value) ? null : trim ? value!.Trim() : value);
+                },
                 (from, to) => set(to, get(from)),
                 hygiene ? (f, c) => c.Text(name, get(f)) : null,
                 f => string.IsNullOrEmpty(get(f)) ? null : "'" + get(f) + "'");
@@ -179,19 +183,33 @@ namespace Jelou.Validation
         public static readonly BotField Payload = BotField.Payload();
 
         /// <summary>Every field. The order is the order of problems (hygiene, then unused fields) and of a report.</summary>
-        public static IReadOnlyList<BotField> All { get; } = new[]
+        public static IReadOnlyList<BotField> All => AllFields;
+
+        /// <summary>The content fields: each type carries some of them, and giving another is a problem.</summary>
+        public static IReadOnlyList<BotField> ContentFields => Contents;
+
+        // Arrays, so the loops run per row allocate no enumerator.
+        private static readonly BotField[] AllFields =
         {
             UserId, Type, Text, Title, Header, Caption, MediaUrl, FileName, Latitude, Longitude, ButtonText, Url, QuickReplies, Options, Contacts, Payload,
         };
 
-        /// <summary>The content fields: each type carries some of them, and giving another is a problem.</summary>
-        public static IReadOnlyList<BotField> ContentFields { get; } = All.Where(f => f.Content).ToArray();
+        private static readonly BotField[] Contents = AllFields.Where(f => f.Content).ToArray();
+
+        /// <summary>Every string of every field that would reach the customer.</summary>
+        public static void CheckText(BotMessageFields fields, RuleChecker checker)
+        {
+            foreach (var field in AllFields)
+            {
+                field.CheckText(fields, checker);
+            }
+        }
 
         /// <summary>The fields as the rules read them: CSV cells are empty strings, not nulls, and an empty cell means "not given".</summary>
         public static BotMessageFields Normalize(BotMessageFields fields)
         {
             var normalized = new BotMessageFields();
-            foreach (var field in All)
+            foreach (var field in AllFields)
             {
                 field.Normalize(fields, normalized);
             }
@@ -206,7 +224,7 @@ namespace Jelou.Validation
         public static BotMessageFields Merge(BotMessageFields given, BotMessageFields sent, Func<string, bool> fromCommandLine)
         {
             var merged = new BotMessageFields();
-            foreach (var field in All)
+            foreach (var field in AllFields)
             {
                 field.Copy(fromCommandLine(field.Parameter) ? given : sent, merged);
             }
@@ -218,7 +236,7 @@ namespace Jelou.Validation
         public static string Describe(BotMessageFields fields)
         {
             var parts = new List<string>();
-            foreach (var field in All)
+            foreach (var field in AllFields)
             {
                 if (field.Describe(fields) is { } value)
                 {
@@ -230,3 +248,4 @@ namespace Jelou.Validation
         }
     }
 }
+

@@ -51,65 +51,67 @@ namespace Jelou.Validation
         }
 
         /// <summary>Resolves what type a set of fields describes, without validating the rest.</summary>
-        public static string? InferType(BotMessageFields fields) => ResolveName(BotFields.Normalize(fields), new RuleChecker());
+        public static string? InferType(BotMessageFields fields)
+        {
+            var descriptor = ResolveType(BotFields.Normalize(fields), new RuleChecker(), out var payloadType);
+            return descriptor?.Type ?? payloadType;
+        }
 
         private static MessageCatalog<BotMessageFields, BotMessage> Catalog => BotMessageDescriptors.Catalog;
 
-        private static string? ResolveName(BotMessageFields f, RuleChecker check)
+        // The descriptor of the type the fields describe; for a raw payload, null with the payload's type name instead.
+        private static BotMessageDescriptor? ResolveType(BotMessageFields f, RuleChecker check, out string? payloadType)
         {
+            payloadType = null;
+            if (f.Payload is not null)
+            {
+                // A raw payload may carry a type the module does not model (CAROUSEL, future types).
+                payloadType = f.Type ?? (f.Payload["type"] is JsonValue v && v.TryGetValue(out string? t) ? t : null);
+                return null;
+            }
+
             if (f.Type is not null)
             {
-                if (f.Payload is not null)
-                {
-                    // A raw payload may carry a type the module does not model (CAROUSEL, future types).
-                    return f.Type;
-                }
-
                 if (Catalog.Find(f.Type) is { } named)
                 {
-                    return named.Type;
+                    return named;
                 }
 
                 check.Add("type", UnknownType(f.Type));
                 return null;
             }
 
-            if (f.Payload is not null)
-            {
-                return f.Payload["type"] is JsonValue v && v.TryGetValue(out string? t) ? t : null;
-            }
-
             // Which content wins when a row has several: the most specific type first, plain text last.
             if (f.Options is not null)
             {
-                return BotMessageTypes.Options;
+                return BotMessageDescriptors.Options;
             }
 
             if (f.QuickReplies is not null)
             {
-                return BotMessageTypes.QuickReply;
+                return BotMessageDescriptors.QuickReply;
             }
 
             if (f.Latitude is not null || f.Longitude is not null)
             {
-                return BotMessageTypes.Location;
+                return BotMessageDescriptors.Location;
             }
 
             if (f.Contacts is not null)
             {
-                return BotMessageTypes.Contacts;
+                return BotMessageDescriptors.Contacts;
             }
 
             if (f.Url is not null)
             {
-                return BotMessageTypes.CtaUrl;
+                return BotMessageDescriptors.CtaUrl;
             }
 
             if (f.MediaUrl is not null)
             {
                 if (Catalog.ForUrl(f.MediaUrl) is { } media)
                 {
-                    return media.Type;
+                    return media;
                 }
 
                 check.Add("type", $"cannot tell the media type of '{f.MediaUrl}' from its extension; give -Type image, audio, video, file or sticker.");
@@ -118,7 +120,7 @@ namespace Jelou.Validation
 
             if (f.Text is not null)
             {
-                return BotMessageTypes.Text;
+                return BotMessageDescriptors.Text;
             }
 
             check.Add("type", "no message content was given; give -Text, -MediaUrl, -Latitude/-Longitude, -Contact, -QuickReply, -Option, -Url or -Payload.");
@@ -141,27 +143,17 @@ namespace Jelou.Validation
 
             // Every string that would reach the customer, whatever the type: mis-decoded or invisible characters are
             // never sent. The recipient is checked on its own (above), and so is the payload's (BuildRaw).
-            foreach (var field in BotFields.All)
-            {
-                field.CheckText(f, check);
-            }
+            BotFields.CheckText(f, check);
 
-            var name = ResolveName(f, check);
-            type = name;
+            var descriptor = ResolveType(f, check, out var payloadType);
+            type = descriptor?.Type ?? payloadType;
             if (f.Payload is not null)
             {
                 return BuildRaw(f, type, check);
             }
 
-            if (name is null)
-            {
-                return null;
-            }
-
-            var descriptor = Catalog.Find(name);
             if (descriptor is null)
             {
-                check.Add("type", UnknownType(name));
                 return null;
             }
 
@@ -173,8 +165,10 @@ namespace Jelou.Validation
         // Sending a field the type ignores would silently drop content the user meant to send.
         private static void Unused(BotMessageFields f, BotMessageDescriptor? descriptor, RuleChecker check)
         {
-            foreach (var field in BotFields.ContentFields)
+            var fields = BotFields.ContentFields;
+            for (var i = 0; i < fields.Count; i++)
             {
+                var field = fields[i];
                 if (field.IsGiven(f) && (descriptor is null || !descriptor.Carries(field)))
                 {
                     check.Add(field.Name, descriptor is null

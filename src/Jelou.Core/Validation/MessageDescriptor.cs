@@ -89,6 +89,9 @@ namespace Jelou.Validation
     {
         private readonly Func<TFields, TMessage> create;
 
+        // An array, so the loops run per row allocate no enumerator.
+        private readonly FieldRule<TFields>[] rules;
+
         public MessageDescriptor(string type, string wireType, string? schema, IReadOnlyList<string> aliases, IReadOnlyList<string> extensions, IReadOnlyList<FieldRule<TFields>> fields, Func<TFields, TMessage> create)
         {
             Type = type;
@@ -96,7 +99,8 @@ namespace Jelou.Validation
             Schema = schema;
             Aliases = aliases;
             Extensions = extensions;
-            Fields = fields;
+            rules = fields.ToArray();
+            Fields = rules;
             this.create = create;
         }
 
@@ -120,7 +124,7 @@ namespace Jelou.Validation
 
         public bool Carries(MessageField<TFields> field)
         {
-            foreach (var rule in Fields)
+            foreach (var rule in rules)
             {
                 if (ReferenceEquals(rule.Field, field))
                 {
@@ -134,7 +138,7 @@ namespace Jelou.Validation
         /// <summary>Runs every field's rule, in order.</summary>
         public void Check(TFields fields, RuleChecker checker)
         {
-            foreach (var rule in Fields)
+            foreach (var rule in rules)
             {
                 rule.Check(fields, checker);
             }
