@@ -293,6 +293,145 @@ public sealed class ContractTests : IClassFixture<FakeServerFixture>
         Assert.True(errors.Count > 0, why + " was accepted");
     }
 
+    // ---- the type descriptors against the schemas ------------------------------------------------------------------
+    // Each message type is one descriptor (src/Jelou.Core/Validation/*Descriptors.cs); these facts keep its names and
+    // fields in step with shared/jelou-openapi.json, so a new type or field that disagrees with the contract fails here.
+
+    // Variants with no descriptor: -Payload sends them as they are (jelou-api.md §2.3 C1, §2.15, §2.16, §2.17).
+    private static readonly string[] PayloadOnlyVariants = { "OptionsMessageLegacy", "FlowMessage", "CarouselMessage", "TemplateMessageLegacy" };
+
+    // Where the module requires more than the schema does, and why; any other difference in required fields fails.
+    private static readonly Dictionary<string, string> StricterThanTheSchema = new(StringComparer.Ordinal)
+    {
+        ["quick_reply text"] = "jelou-api.md §2.4 does not mark it required, but every example has it",
+    };
+
+    public static TheoryData<string> BotDescriptorTypes => new(BotMessageDescriptors.Catalog.Names);
+
+    public static TheoryData<string> RoomDescriptorTypes => new(RoomMessageDescriptors.Catalog.Names);
+
+    [Theory]
+    [MemberData(nameof(BotDescriptorTypes))]
+    public void Every_bot_descriptor_carries_exactly_the_fields_of_its_schema(string type)
+    {
+        var descriptor = BotMessageDescriptors.Catalog.Find(type)!;
+        Assert.Equal(type, descriptor.Type);
+        Assert.Equal(new[] { descriptor.WireType }, TypeEnum(descriptor.Schema!));
+        AssertCarriesTheSchema(type, descriptor.Schema!, descriptor.Fields.Select(r => (r.Wire, r.Required, r.MaxLength)), "type", "userId", "botId");
+    }
+
+    [Theory]
+    [MemberData(nameof(RoomDescriptorTypes))]
+    public void Every_room_descriptor_carries_exactly_the_fields_of_its_schema(string type)
+    {
+        var descriptor = RoomMessageDescriptors.Catalog.Find(type)!;
+        Assert.Contains(descriptor.WireType, TypeEnum(descriptor.Schema!));
+        AssertCarriesTheSchema(type, descriptor.Schema!, descriptor.Fields.Select(r => (r.Wire, r.Required, r.MaxLength)), "id", "type");
+    }
+
+    [Fact]
+    public void Every_send_message_variant_has_one_descriptor_or_goes_as_a_raw_payload()
+    {
+        var modelled = BotMessageDescriptors.Catalog.All.Select(d => d.Schema!).ToList();
+        Assert.Equal(modelled.Count, modelled.Distinct(StringComparer.Ordinal).Count());
+        Assert.Equal(
+            OpenApiContract.SendMessageVariants().OrderBy(v => v, StringComparer.Ordinal),
+            modelled.Concat(PayloadOnlyVariants).OrderBy(v => v, StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public void Every_bot_type_name_alias_and_extension_leads_to_its_own_descriptor()
+    {
+        var catalog = BotMessageDescriptors.Catalog;
+        Assert.Equal(catalog.Names, BotMessageTypes.All);
+        var wireTypes = OpenApiContract.SendMessageVariants().SelectMany(v => TypeEnum(v)).ToList();
+        foreach (var descriptor in catalog.All)
+        {
+            foreach (var name in descriptor.Aliases.Append(descriptor.Type))
+            {
+                Assert.Same(descriptor, catalog.Find(name));
+                Assert.Same(descriptor, catalog.Find(name.ToUpperInvariant()));
+
+                // A name that is the wire type of a variant (flow, template, CAROUSEL...) must not send another one.
+                Assert.True(!wireTypes.Contains(name, StringComparer.OrdinalIgnoreCase) || string.Equals(name, descriptor.WireType, StringComparison.OrdinalIgnoreCase), $"-Type {name} sends type {descriptor.WireType}");
+            }
+
+            foreach (var extension in descriptor.Extensions)
+            {
+                Assert.Same(descriptor, catalog.ForUrl("https://example.com/media/file" + extension.ToUpperInvariant() + "?v=1"));
+            }
+
+            // The wire type given as -Type leads to a type that sends it: "text" is plain text, and the options list
+            // goes out as type text too (jelou-api.md §9 C2).
+            Assert.Equal(descriptor.WireType, catalog.Find(descriptor.WireType)!.WireType);
+        }
+    }
+
+    [Fact]
+    public void Every_documented_room_type_leads_to_the_descriptor_of_its_schema()
+    {
+        var catalog = RoomMessageDescriptors.Catalog;
+        Assert.Equal(catalog.Names, RoomMessageTypes.All);
+        var items = OpenApiContract.Document()["components"]!["schemas"]![OpenApiContract.RoomMessageRequest]!["properties"]!["messages"]!["items"]!["oneOf"]!.AsArray()
+            .Select(r => r!["$ref"]!.GetValue<string>().Split('/').Last())
+            .ToList();
+        Assert.Equal(items.OrderBy(i => i, StringComparer.Ordinal), catalog.All.Select(d => d.Schema!).Distinct(StringComparer.Ordinal).OrderBy(i => i, StringComparer.Ordinal));
+
+        // Both spellings the docs use (uppercase TEXT, lowercase text; jelou-api.md §9 C4) are accepted, and sent uppercase.
+        foreach (var schema in items)
+        {
+            foreach (var documented in TypeEnum(schema))
+            {
+                var descriptor = catalog.Find(documented);
+                Assert.True(descriptor is not null, $"the room type '{documented}' of {schema} is not accepted");
+                Assert.Equal(schema, descriptor!.Schema);
+                Assert.Equal(documented.ToUpperInvariant(), descriptor.WireType);
+            }
+        }
+    }
+
+    private static IReadOnlyList<string> TypeEnum(string schema) =>
+        OpenApiContract.Document()["components"]!["schemas"]![schema]!["properties"]!["type"]!["enum"]!.AsArray().Select(v => v!.GetValue<string>()).ToList();
+
+    // The fields a descriptor carries are the schema's properties (apart from the ones every body has), each at a path
+    // the schema has, required exactly where the schema requires it, with the schema's length limit where it gives one.
+    private static void AssertCarriesTheSchema(string type, string schemaName, IEnumerable<(string Wire, bool Required, int? MaxLength)> rules, params string[] common)
+    {
+        var schema = OpenApiContract.Document()["components"]!["schemas"]![schemaName]!.AsObject();
+        var rows = rules.ToList();
+        Assert.Equal(
+            schema["properties"]!.AsObject().Select(p => p.Key).Except(common, StringComparer.Ordinal).OrderBy(k => k, StringComparer.Ordinal),
+            rows.Select(r => r.Wire.Split('.')[0]).Distinct(StringComparer.Ordinal).OrderBy(k => k, StringComparer.Ordinal));
+
+        foreach (var (wire, required, maxLength) in rows)
+        {
+            JsonNode node = schema;
+            var requiredThere = true;
+            foreach (var segment in wire.Split('.'))
+            {
+                var property = node["properties"]?[segment];
+                Assert.True(property is not null, $"{type}: {schemaName} has no '{wire}'");
+                requiredThere &= node["required"]?.AsArray().Any(r => r!.GetValue<string>() == segment) == true;
+                node = property!;
+            }
+
+            if (StricterThanTheSchema.ContainsKey(type + " " + wire))
+            {
+                Assert.True(required && !requiredThere, $"{type}: '{wire}' is listed as stricter than {schemaName}, but is not");
+            }
+            else
+            {
+                Assert.True(required == requiredThere, $"{type}: '{wire}' is {(required ? "required" : "optional")} here but {(requiredThere ? "required" : "optional")} in {schemaName}");
+            }
+
+            var documented = node["maxLength"] ?? node["x-jelou-builder-limit"]?["maxLength"];
+            if (documented is not null && maxLength is not null)
+            {
+                Assert.True(documented.GetValue<int>() == maxLength, $"{type}: '{wire}' allows {maxLength} characters but {schemaName} says {documented}");
+            }
+        }
+    }
+
     private async Task<string> SendAndCaptureAsync(BotMessage message)
     {
         var server = fixture.Fresh();

@@ -4,6 +4,10 @@ namespace Jelou.Messages
     /// The flat fields a cmdlet call or a CSV row carries. <see cref="Validation.BotMessageBuilder"/> infers the
     /// type, validates the fields and builds the typed message.
     /// </summary>
+    /// <remarks>
+    /// A new field needs, besides its property here, one entry in Validation/BotFields.cs and a rule in each type
+    /// descriptor that carries it (Validation/MessageDescriptor.cs says how).
+    /// </remarks>
     public sealed class BotMessageFields
     {
         /// <summary>Recipient.</summary>
@@ -55,50 +59,6 @@ namespace Jelou.Messages
         public System.Text.Json.Nodes.JsonObject? Payload { get; set; }
 
         /// <summary>The fields that are given, such as <c>text='¿Confirma?'; quickReplies='Sí','No'</c>, for a report or a log.</summary>
-        public override string ToString()
-        {
-            var parts = new List<string>();
-            void Add(string name, string? value)
-            {
-                if (!string.IsNullOrEmpty(value))
-                {
-                    parts.Add(name + "='" + value + "'");
-                }
-            }
-
-            Add("userId", UserId);
-            Add("type", Type);
-            Add("text", Text);
-            Add("title", Title);
-            Add("header", Header);
-            Add("caption", Caption);
-            Add("mediaUrl", MediaUrl);
-            Add("fileName", FileName);
-            Add("latitude", Latitude?.ToString(System.Globalization.CultureInfo.InvariantCulture));
-            Add("longitude", Longitude?.ToString(System.Globalization.CultureInfo.InvariantCulture));
-            if (QuickReplies is { Count: > 0 })
-            {
-                parts.Add("quickReplies=" + string.Join(",", QuickReplies.Select(q => "'" + q + "'")));
-            }
-
-            if (Options is { Count: > 0 })
-            {
-                parts.Add("options=" + string.Join(",", Options.Select(o => "'" + o.Title + "'")));
-            }
-
-            Add("buttonText", ButtonText);
-            Add("url", Url);
-            if (Contacts is { Count: > 0 })
-            {
-                parts.Add("contacts=" + Contacts.Count.ToString(System.Globalization.CultureInfo.InvariantCulture));
-            }
-
-            if (Payload is not null)
-            {
-                parts.Add("payload=" + Payload.ToJsonString());
-            }
-
-            return string.Join("; ", parts);
-        }
+        public override string ToString() => Validation.BotFields.Describe(this);
     }
 }

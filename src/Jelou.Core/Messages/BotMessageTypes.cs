@@ -43,9 +43,7 @@ namespace Jelou.Messages
         public const string VoiceCall = "voice_call";
 
         /// <summary>Every type a user can name with <c>-Type</c>, in the order help lists them.</summary>
-        public static IReadOnlyList<string> All { get; } = new[]
-        {
-            Text, Options, QuickReply, Image, Audio, Video, File, Sticker, Location, LocationRequest, Contacts, CtaUrl, VoiceCall,
-        };
+        /// <remarks>Taken from the type descriptors (Validation/BotMessageDescriptors.cs), where a new type is added.</remarks>
+        public static IReadOnlyList<string> All => Validation.BotMessageDescriptors.Catalog.Names;
     }
 }

@@ -69,6 +69,7 @@ namespace Jelou.Messages
         public const string Document = "DOCUMENT";
 
         /// <summary>Every room type.</summary>
-        public static IReadOnlyList<string> All { get; } = new[] { Text, Image, Video, Document };
+        /// <remarks>Taken from the type descriptors (Validation/RoomMessageDescriptors.cs), where a new type is added.</remarks>
+        public static IReadOnlyList<string> All => Validation.RoomMessageDescriptors.Catalog.Names;
     }
 }

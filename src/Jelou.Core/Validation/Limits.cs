@@ -38,5 +38,11 @@ namespace Jelou.Validation
 
         /// <summary>URL-button target.</summary>
         public const int UrlLength = 4096;
+
+        /// <summary>
+        /// Media URL, for bot and room messages alike. The API documents no limit; this is the module's own bound, the
+        /// length browsers and CDNs reliably accept, so a pasted blob or a broken cell is reported rather than sent.
+        /// </summary>
+        public const int MediaUrlLength = 2048;
     }
 }

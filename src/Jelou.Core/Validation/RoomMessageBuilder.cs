@@ -22,107 +22,79 @@ namespace Jelou.Validation
     }
 
     /// <summary>Validates and builds room requests.</summary>
+    /// <remarks>The types and their rules are in <c>RoomMessageDescriptors</c>; the rules every builder shares in <c>RuleChecker</c>.</remarks>
     public static class RoomMessageBuilder
     {
         /// <summary>Builds the request, or returns false with every problem found.</summary>
         public static bool TryBuild(string? senderId, IReadOnlyList<RoomMessageFields> messages, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out RoomMessageRequest? request, out IReadOnlyList<ValidationProblem> problems)
         {
-            var found = new List<ValidationProblem>();
-            var adviceGiven = false;
+            // One checker for the request: the encoding advice is said once, however many messages show the problem.
+            var check = new RuleChecker();
             if (string.IsNullOrWhiteSpace(senderId))
             {
-                found.Add(new ValidationProblem("senderId", "is empty; a room message needs the sender (Bot.id, Bot.socketId, Operator.id or a uuid)."));
+                check.Add("senderId", "is empty; a room message needs the sender (Bot.id, Bot.socketId, Operator.id or a uuid).");
             }
-            else if (InputHygiene.CheckId(senderId!.Trim(), phone: false, out _, ref adviceGiven) is { } senderProblem)
+            else
             {
                 // A sender is a bot, operator or uuid, never a phone number, so only the rules for every id apply.
-                found.Add(new ValidationProblem("senderId", senderProblem));
+                check.Id("senderId", senderId!.Trim(), phone: false);
             }
 
             if (messages is null || messages.Count == 0)
             {
-                found.Add(new ValidationProblem("messages", "is empty; give -Text, -MediaUrl or -RoomMessage."));
+                check.Add("messages", "is empty; give -Text, -MediaUrl or -RoomMessage.");
             }
 
+            var catalog = RoomMessageDescriptors.Catalog;
             var built = new List<RoomMessage>();
             for (var i = 0; i < (messages?.Count ?? 0); i++)
             {
                 var m = messages![i];
-                var field = $"messages[{i}]";
-                Text(field + ".type", m.Type);
-                Text(field + ".text", m.Text);
-                Text(field + ".mediaUrl", m.MediaUrl);
-                var text = string.IsNullOrWhiteSpace(m.Text) ? null : m.Text;
-                var url = string.IsNullOrWhiteSpace(m.MediaUrl) ? null : m.MediaUrl!.Trim();
-                var type = string.IsNullOrWhiteSpace(m.Type) ? Infer(url, text) : Canonical(m.Type!.Trim());
-                if (type is null)
+                check.Prefix = $"messages[{i}].";
+                check.Text("type", m.Type);
+                check.Text("text", m.Text);
+                check.Text("mediaUrl", m.MediaUrl);
+                var f = new RoomMessageFields
                 {
-                    found.Add(new ValidationProblem(field + ".type", string.IsNullOrWhiteSpace(m.Type)
+                    Type = string.IsNullOrWhiteSpace(m.Type) ? null : m.Type!.Trim(),
+                    Text = string.IsNullOrWhiteSpace(m.Text) ? null : m.Text,
+                    MediaUrl = string.IsNullOrWhiteSpace(m.MediaUrl) ? null : m.MediaUrl!.Trim(),
+                    Id = m.Id,
+                };
+
+                var descriptor = f.Type is not null ? catalog.Find(f.Type) : Infer(f);
+                if (descriptor is null)
+                {
+                    check.Add("type", f.Type is null
                         ? "cannot be inferred: give text or a media URL."
-                        : $"'{m.Type}' is not a room message type; use TEXT, IMAGE, VIDEO or DOCUMENT."));
+                        : $"'{m.Type}' is not a room message type; use {string.Join(", ", catalog.Names.Take(catalog.Names.Count - 1))} or {catalog.Names[catalog.Names.Count - 1]}.");
                     continue;
                 }
 
-                if (type == RoomMessageTypes.Text)
+                descriptor.Check(f, check);
+                if (f.MediaUrl is not null && !descriptor.Carries(RoomMessageDescriptors.MediaUrl))
                 {
-                    if (text is null)
-                    {
-                        found.Add(new ValidationProblem(field + ".text", "is empty; a TEXT message needs text."));
-                    }
-
-                    if (url is not null)
-                    {
-                        found.Add(new ValidationProblem(field + ".mediaUrl", "is not used by a TEXT message; use IMAGE, VIDEO or DOCUMENT to send a file."));
-                    }
-                }
-                else if (url is null)
-                {
-                    found.Add(new ValidationProblem(field + ".mediaUrl", $"is empty; a {type} message needs a public HTTPS URL."));
-                }
-                else if (!Uri.TryCreate(url, UriKind.Absolute, out var uri) || uri.Scheme != Uri.UriSchemeHttps)
-                {
-                    found.Add(new ValidationProblem(field + ".mediaUrl", $"'{url}' is not an absolute HTTPS URL; Jelou only fetches public HTTPS URLs."));
+                    // Only TEXT carries no URL; a file sent as text would be dropped.
+                    check.Add("mediaUrl", $"is not used by a {descriptor.Type} message; use IMAGE, VIDEO or DOCUMENT to send a file.");
                 }
 
-                built.Add(new RoomMessage(type, text, url, m.Id));
+                built.Add(descriptor.Create(f));
             }
 
-            problems = found;
-
-            void Text(string name, string? value)
-            {
-                if (value is not null && InputHygiene.CheckText(value, ref adviceGiven) is { } problem)
-                {
-                    found.Add(new ValidationProblem(name, problem));
-                }
-            }
-            request = found.Count == 0 ? new RoomMessageRequest(senderId!.Trim(), built) : null;
+            check.Prefix = string.Empty;
+            problems = check.Problems;
+            request = problems.Count == 0 ? new RoomMessageRequest(senderId!.Trim(), built) : null;
             return request is not null;
         }
 
-        private static string? Canonical(string type) => type.ToUpperInvariant() switch
+        private static MessageDescriptor<RoomMessageFields, RoomMessage>? Infer(RoomMessageFields f)
         {
-            "TEXT" => RoomMessageTypes.Text,
-            "IMAGE" => RoomMessageTypes.Image,
-            "VIDEO" => RoomMessageTypes.Video,
-            "DOCUMENT" or "FILE" => RoomMessageTypes.Document,
-            _ => null,
-        };
-
-        private static string? Infer(string? url, string? text)
-        {
-            if (url is null)
+            if (f.MediaUrl is null)
             {
-                return text is null ? null : RoomMessageTypes.Text;
+                return f.Text is null ? null : RoomMessageDescriptors.TextMessage;
             }
 
-            var path = Uri.TryCreate(url, UriKind.Absolute, out var uri) ? uri.AbsolutePath : url;
-            return Path.GetExtension(path).ToUpperInvariant() switch
-            {
-                ".JPG" or ".JPEG" or ".PNG" or ".WEBP" or ".GIF" => RoomMessageTypes.Image,
-                ".MP4" or ".3GP" or ".MOV" => RoomMessageTypes.Video,
-                _ => RoomMessageTypes.Document,
-            };
+            return RoomMessageDescriptors.Catalog.ForUrl(f.MediaUrl) ?? RoomMessageDescriptors.Document;
         }
     }
 }

@@ -275,29 +275,6 @@ namespace Jelou.PowerShell.Commands
 
         // The fields of a result being resent: the ones it was sent with, except what the command line gives.
         // Values bound by name from the result itself are left out: they are a summary of the same message.
-        private BotMessageFields Resend(BotMessageFields sent)
-        {
-            var given = ReadFields();
-            T Pick<T>(string parameter, T mine, T theirs) => givenOnCommandLine.Contains(parameter) ? mine : theirs;
-            return new BotMessageFields
-            {
-                UserId = Pick(nameof(UserId), given.UserId, sent.UserId),
-                Type = Pick(nameof(Type), given.Type, sent.Type),
-                Text = Pick(nameof(Text), given.Text, sent.Text),
-                Title = Pick(nameof(Title), given.Title, sent.Title),
-                Header = Pick(nameof(Header), given.Header, sent.Header),
-                Caption = Pick(nameof(Caption), given.Caption, sent.Caption),
-                MediaUrl = Pick(nameof(MediaUrl), given.MediaUrl, sent.MediaUrl),
-                FileName = Pick(nameof(FileName), given.FileName, sent.FileName),
-                Latitude = Pick(nameof(Latitude), given.Latitude, sent.Latitude),
-                Longitude = Pick(nameof(Longitude), given.Longitude, sent.Longitude),
-                QuickReplies = Pick(nameof(QuickReply), given.QuickReplies, sent.QuickReplies),
-                Options = Pick(nameof(Option), given.Options, sent.Options),
-                ButtonText = Pick(nameof(ButtonText), given.ButtonText, sent.ButtonText),
-                Url = Pick(nameof(Url), given.Url, sent.Url),
-                Contacts = Pick(nameof(Contact), given.Contacts, sent.Contacts),
-                Payload = Pick(nameof(Payload), given.Payload, sent.Payload),
-            };
-        }
+        private BotMessageFields Resend(BotMessageFields sent) => BotFields.Merge(ReadFields(), sent, givenOnCommandLine.Contains);
     }
 }
