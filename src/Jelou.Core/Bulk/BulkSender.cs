@@ -56,6 +56,7 @@ namespace Jelou.Bulk
         private int outstanding;
         private int nextBeat;
         private int noticed;
+        private volatile bool halted;
 
         /// <summary>Creates an engine over a client.</summary>
         public BulkSender(JelouClient client, BulkOptions options)
@@ -100,7 +101,7 @@ namespace Jelou.Bulk
         public JelouApiException? StopError => Volatile.Read(ref stopError);
 
         /// <summary>True once the batch was cancelled or stopped.</summary>
-        public bool IsStopped => StopError is not null || cancellation.IsCancellationRequested;
+        public bool IsStopped => halted || StopError is not null || cancellation.IsCancellationRequested;
 
         /// <summary>Rows submitted whose result has not been handed back yet (queued, in flight or finished).</summary>
         public int InFlight => outstanding;
@@ -274,28 +275,36 @@ namespace Jelou.Bulk
 
         /// <summary>
         /// For when PowerShell stopped the pipeline (Ctrl+C, a terminating error downstream or from -ErrorAction Stop)
-        /// and no more can be written to it: cancels the batch, waits up to <paramref name="wait"/> for the requests in
-        /// flight to settle (their outcomes reach the journal meanwhile), and passes every row not handed over yet to
-        /// <paramref name="onCompleted"/>, which must not write to PowerShell. Returns how many requests are still in
-        /// flight after the wait.
+        /// and no more can be written to it: starts no more rows, waits up to <paramref name="wait"/> for the requests
+        /// in flight to be answered (their outcomes reach the journal meanwhile), cancels those still waiting, and
+        /// passes every row not handed over yet to <paramref name="onCompleted"/>, which must not write to PowerShell.
+        /// Returns how many requests are still in flight at the end. After Ctrl+C the requests are cancelled already.
         /// </summary>
         public int Abandon(TimeSpan wait, Action<BulkCompletion> onCompleted)
         {
-            Cancel();
+            // Requests that left are answered rather than cancelled where there is time: an answer is Sent or Failed,
+            // a cancelled request is Unknown.
+            halted = true;
             var clock = Stopwatch.StartNew();
-            while (Volatile.Read(ref active) > 0 && clock.Elapsed < wait)
+            WaitForActive(wait, clock);
+            Cancel();
+            WaitForActive(wait + TimeSpan.FromSeconds(1), clock);
+            TakeReady(onCompleted);
+            ReportQueued(onCompleted);
+            return Volatile.Read(ref active);
+        }
+
+        private void WaitForActive(TimeSpan until, Stopwatch clock)
+        {
+            while (Volatile.Read(ref active) > 0 && clock.Elapsed < until)
             {
                 signal.Reset();
                 if (Volatile.Read(ref active) > 0)
                 {
                     // A send that completes after a stop wakes this thread (Complete); the cap is only a safety net.
-                    signal.Wait(TimeSpan.FromMilliseconds(Math.Max(1, Math.Min(50, (wait - clock.Elapsed).TotalMilliseconds))));
+                    signal.Wait(TimeSpan.FromMilliseconds(Math.Max(1, Math.Min(50, (until - clock.Elapsed).TotalMilliseconds))));
                 }
             }
-
-            TakeReady(onCompleted);
-            ReportQueued(onCompleted);
-            return Volatile.Read(ref active);
         }
 
         /// <summary>Stops the batch: cancels requests in flight and sends nothing more (Ctrl+C).</summary>

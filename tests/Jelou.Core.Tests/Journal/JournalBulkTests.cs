@@ -79,13 +79,16 @@ public sealed class JournalBulkTests : IDisposable
         Assert.Contains(completions, c => c.Result.ErrorId == "JelouJournalFailed" && c.Error is JelouJournalException);
     }
 
-    [Fact]
-    public async Task Abandon_waits_for_the_requests_in_flight_so_their_outcomes_reach_the_journal()
+    [Theory]
+    [InlineData(10_000, SendStatus.Sent)]
+    [InlineData(300, SendStatus.Unknown)]
+    public async Task Abandon_lets_requests_in_flight_be_answered_for_a_while_then_cancels_and_journals_them(int waitMs, SendStatus inFlight)
     {
         await using var server = await FakeJelouServer.StartAsync();
-        server.Faults.LatencyMs = 3000;
+        server.Faults.LatencyMs = 2000;
         using var client = CoreTestSupport.ClientFor(server);
         using var journal = temp.Open();
+
         // Four in flight and eight queued: the queue (four per slot) never fills, so Submit never waits.
         var rows = Rows(12).ToList();
 
@@ -106,18 +109,18 @@ public sealed class JournalBulkTests : IDisposable
             }
 
             Thread.Sleep(200);
-            var stillFlying = sender.Abandon(TimeSpan.FromSeconds(10), seen.Add);
+            var stillFlying = sender.Abandon(TimeSpan.FromMilliseconds(waitMs), seen.Add);
             return (stillFlying, seen);
         });
 
         Assert.Equal(0, left);
         Assert.Equal(12, completions.Count);
         Assert.Equal(0, journal.InFlight);
-        Assert.Equal(4, completions.Count(c => c.Result.Status == SendStatus.Unknown));
+        Assert.Equal(4, completions.Count(c => c.Result.Status == inFlight));
         Assert.Equal(8, completions.Count(c => c.Result.Status == SendStatus.NotAttempted));
         var records = temp.Records();
         Assert.Equal(4, records.Count(r => r.GetProperty("event").GetString() == "start"));
-        Assert.Equal(4, records.Count(r => r.GetProperty("event").GetString() == "done" && r.GetProperty("status").GetString() == "Unknown"));
+        Assert.Equal(4, records.Count(r => r.GetProperty("event").GetString() == "done" && r.GetProperty("status").GetString() == inFlight.ToString()));
     }
 
     private static IEnumerable<BulkItem> Rows(int count)
