@@ -24,6 +24,7 @@ internal static class Interleave
         int throttle = (int)args.GetLong("throttle", 32);
         double warmupSeconds = args.GetDouble("warmup-seconds", 8);
         var baseUri = new Uri(args.Get("base-uri", string.Empty));
+        int latency = (int)args.GetLong("latency", 0);
 
         using var control = new FakeControl(baseUri);
         using JelouClient client = Workload.CreateClient(baseUri);
@@ -31,7 +32,7 @@ internal static class Interleave
         using HttpClient sameHeaders = Workload.CreateCeilingClient(baseUri, sameHeadersAsJelou: true);
         HttpClient PlainFor(ScenarioKind kind) => kind == ScenarioKind.CeilingSameHeaders ? sameHeaders : plain;
         byte[][] bodies = Workload.CeilingBodies();
-        await control.SetLatencyAsync(0).ConfigureAwait(false);
+        await control.SetLatencyAsync(latency).ConfigureAwait(false);
 
         // Warm-up: every scenario in turn until JIT tiering has settled for all of them.
         long nextRow = 1;
@@ -51,7 +52,7 @@ internal static class Interleave
         }
 
         await control.ResetAsync().ConfigureAwait(false);
-        await control.SetLatencyAsync(0).ConfigureAwait(false);
+        await control.SetLatencyAsync(latency).ConfigureAwait(false);
         using var self = Process.GetCurrentProcess();
         var rates = kinds.ToDictionary(k => k, _ => new List<double>());
         var seconds = kinds.ToDictionary(k => k, _ => 0.0);

@@ -259,12 +259,13 @@ internal static class RunCommand
         switch (kind)
         {
             case ScenarioKind.Engine:
+            case ScenarioKind.EngineJournal:
                 var done = new TaskCompletionSource<SendCounts>(TaskCreationOptions.RunContinuationsAsynchronously);
                 var thread = new Thread(() =>
                 {
                     try
                     {
-                        done.SetResult(Workload.RunEngine(client, firstRow, rows, throttle));
+                        done.SetResult(Workload.RunEngine(client, firstRow, rows, throttle, journaled: kind == ScenarioKind.EngineJournal));
                     }
 #pragma warning disable CA1031 // The exception is handed to the awaiting caller.
                     catch (Exception ex)

@@ -22,6 +22,9 @@ internal enum ScenarioKind
     /// <summary>One JelouClient.SendBotMessageAsync awaited at a time (ForEach-Object { Invoke-RestMethod }).</summary>
     Sequential,
 
+    /// <summary>Engine with a send journal, as -JournalPath drives it: a row key per row, records before and after each send.</summary>
+    EngineJournal,
+
     /// <summary>A plain HttpClient posting pre-serialized bodies, SemaphoreSlim-bounded: the practical ceiling.</summary>
     Ceiling,
 
@@ -91,8 +94,12 @@ internal static class Workload
     /// (completed rows come back on this thread and are counted, then dropped), the retry log flushed, then Drain.
     /// Must run on a dedicated (non-pool) thread, like PowerShell's pipeline thread: Submit blocks while the slots are full.
     /// </summary>
-    public static SendCounts RunEngine(JelouClient client, long firstRow, long rows, int throttle)
+    public static SendCounts RunEngine(JelouClient client, long firstRow, long rows, int throttle, bool journaled = false)
     {
+        // A new journal per round, in the temp folder, as a new -JournalPath would be.
+        string? journalPath = journaled ? Path.Combine(Path.GetTempPath(), "jelou-bench-" + Guid.NewGuid().ToString("N") + ".jsonl") : null;
+        using var journal = journalPath is null ? null : Jelou.Journal.SendJournal.Open(journalPath, "bot", "Send-JelouBotMessage");
+        using var keys = new Jelou.Journal.RowKeys();
         long sent = 0;
         long failed = 0;
         void OnCompleted(BulkCompletion completion)
@@ -107,7 +114,7 @@ internal static class Workload
             }
         }
 
-        using var engine = new BulkSender(client, new BulkOptions { ThrottleLimit = throttle, Retry = CmdletRetry });
+        using var engine = new BulkSender(client, new BulkOptions { ThrottleLimit = throttle, Retry = CmdletRetry, Journal = journal });
         for (long row = firstRow; row < firstRow + rows; row++)
         {
             string userId = UserId(row);
@@ -115,7 +122,16 @@ internal static class Workload
             var result = new JelouBotMessageResult { Row = row, BotId = BotId, UserId = userId, Text = text };
             BotMessage message = BuildRow(userId, text, out string? type);
             result.Type = type;
-            engine.Submit(new BulkItem(result, (c, options, token) => c.SendBotMessageAsync(BotId, message, options, token)), OnCompleted);
+            Jelou.Journal.JournalRow? record = null;
+            if (journal is not null)
+            {
+                // What the cmdlet does per row with -JournalPath: the key from the body the client sends, then a lookup.
+                var key = keys.Next("POST v1/bots/" + BotId + "/messages", userId, BotMessageSerializer.Serialize(message));
+                _ = journal.Find(key);
+                record = new Jelou.Journal.JournalRow(key, row, userId + " via bot " + BotId);
+            }
+
+            engine.Submit(new BulkItem(result, (c, options, token) => c.SendBotMessageAsync(BotId, message, options, token)) { JournalRow = record }, OnCompleted);
             foreach (string line in engine.TakeLog())
             {
                 _ = line;
@@ -128,6 +144,13 @@ internal static class Workload
         }
 
         engine.Drain(OnCompleted);
+        if (journal is not null)
+        {
+            journal.Close();
+            File.Delete(journalPath!);
+            File.Delete(journalPath + ".lock");
+        }
+
         return new SendCounts(sent, failed, engine.StopError?.Message);
     }
 

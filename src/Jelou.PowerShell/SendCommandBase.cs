@@ -10,7 +10,7 @@ namespace Jelou.PowerShell
     /// What both send cmdlets share: connection and retry parameters, the bulk engine, progress, and writing
     /// results and errors on the pipeline thread as sends complete.
     /// </summary>
-    public abstract class SendCommandBase : JelouApiCmdlet, IDisposable
+    public abstract partial class SendCommandBase : JelouApiCmdlet, IDisposable
     {
         // A little under the engine's heartbeat (250 ms), so a heartbeat soon after a completion's update still refreshes.
         private const int ProgressIntervalMs = 200;
@@ -53,24 +53,31 @@ namespace Jelou.PowerShell
             if (!disposed)
             {
                 disposed = true;
+                EndRun();
                 engine?.Dispose();
                 GC.SuppressFinalize(this);
             }
         }
 
         /// <summary>Cancels requests in flight (Ctrl+C).</summary>
-        protected override void StopProcessing() => engine?.Cancel();
+        protected override void StopProcessing()
+        {
+            NoteStopRequested();
+            engine?.Cancel();
+        }
 
         /// <summary>Waits for the rows still in flight, then reports totals.</summary>
         protected override void EndProcessing()
         {
             if (engine is null)
             {
+                FinishJournal();
                 return;
             }
 
             engine.Drain(Write);
             FlushLog();
+            ThrowIfTerminated();
             ThrowIfStopped();
             WriteProgress(new ProgressRecord(1, Activity, engine.Progress.ToString()) { RecordType = ProgressRecordType.Completed });
             WriteVerbose("Done: " + engine.Progress + " in " + engine.Progress.Elapsed.TotalSeconds.ToString("0.0", System.Globalization.CultureInfo.InvariantCulture) + "s.");
@@ -78,6 +85,8 @@ namespace Jelou.PowerShell
             {
                 WriteVerbose(pace);
             }
+
+            FinishJournal();
         }
 
         /// <summary>Gives the next row its position in the input (from 1).</summary>
@@ -91,6 +100,7 @@ namespace Jelou.PowerShell
         {
             Engine.Submit(item, Write);
             FlushLog();
+            ThrowIfTerminated();
 
             // Here too, so the bar is there from the first row, before any send completes.
             UpdateProgress();
@@ -152,6 +162,7 @@ namespace Jelou.PowerShell
             var defaults = ModuleState.Defaults;
             var retry = CreateRetrySettings(Pick(nameof(RetryPossiblyDelivered), RetryPossiblyDelivered.IsPresent, defaults.RetryPossiblyDelivered));
             var rate = Pick<double?>(nameof(RateLimit), RateLimit, defaults.RateLimit);
+            WatchTermination();
             return new BulkSender(CreateClient, new BulkOptions
             {
                 ThrottleLimit = Pick(nameof(ThrottleLimit), ThrottleLimit, defaults.ThrottleLimit),
@@ -159,6 +170,7 @@ namespace Jelou.PowerShell
                 IsBatchFatal = IsBatchFatal,
                 Retry = retry,
                 Heartbeat = Heartbeat,
+                Journal = journal,
             });
         }
 

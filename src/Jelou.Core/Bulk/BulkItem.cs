@@ -18,6 +18,9 @@ namespace Jelou.Bulk
 
         /// <summary>Sends the row.</summary>
         public Func<JelouClient, SendRequestOptions, CancellationToken, Task<SendOutcome>> Send { get; }
+
+        /// <summary>What <see cref="BulkOptions.Journal"/> records about the row; null sends it unrecorded.</summary>
+        public Journal.JournalRow? JournalRow { get; init; }
     }
 
     /// <summary>A finished row: its result and, when it failed, the exception for the ErrorRecord.</summary>

@@ -14,6 +14,12 @@ namespace Jelou.Bulk
         /// <summary>Messages per second at most (token bucket); null for no pacing.</summary>
         public double? RateLimit { get; init; }
 
+        /// <summary>
+        /// Where rows with a <see cref="BulkItem.JournalRow"/> are recorded: before the request leaves, and when it
+        /// completes. Null records nothing.
+        /// </summary>
+        public Journal.SendJournal? Journal { get; init; }
+
         /// <summary>Retry and timeout settings for every message.</summary>
         public RetrySettings Retry { get; init; } = RetrySettings.Default;
 

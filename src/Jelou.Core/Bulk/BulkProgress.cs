@@ -14,6 +14,9 @@ namespace Jelou.Bulk
         /// <summary>Rows acknowledged by the server.</summary>
         public long Sent { get; internal set; }
 
+        /// <summary>Rows not sent again because the journal shows an earlier run sent them.</summary>
+        public long AlreadySent { get; internal set; }
+
         /// <summary>Rows that failed.</summary>
         public long Failed { get; internal set; }
 
@@ -30,7 +33,7 @@ namespace Jelou.Bulk
         public long WhatIf { get; internal set; }
 
         /// <summary>Rows with a result.</summary>
-        public long Completed => Sent + Failed + Skipped + Unknown + NotAttempted + WhatIf;
+        public long Completed => Sent + AlreadySent + Failed + Skipped + Unknown + NotAttempted + WhatIf;
 
         /// <summary>Time since the batch began.</summary>
         public TimeSpan Elapsed => clock.Elapsed;
@@ -67,7 +70,14 @@ namespace Jelou.Bulk
         /// <summary>One line such as "120 sent, 2 failed, 1 skipped".</summary>
         public override string ToString()
         {
-            var parts = new List<string> { Sent + " sent", Failed + " failed", Skipped + " skipped" };
+            var parts = new List<string> { Sent + " sent" };
+            if (AlreadySent > 0)
+            {
+                parts.Add(AlreadySent + " already sent (journal)");
+            }
+
+            parts.Add(Failed + " failed");
+            parts.Add(Skipped + " skipped");
             if (Unknown > 0)
             {
                 parts.Add(Unknown + " unknown (may have been delivered)");

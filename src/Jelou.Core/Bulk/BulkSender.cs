@@ -1,8 +1,10 @@
 using System.Collections.Concurrent;
+using System.Diagnostics;
 using System.Globalization;
 using System.Text;
 using System.Threading.RateLimiting;
 using Jelou.Http;
+using Jelou.Journal;
 using Jelou.Results;
 
 namespace Jelou.Bulk
@@ -54,6 +56,7 @@ namespace Jelou.Bulk
         private int outstanding;
         private int nextBeat;
         private int noticed;
+        private volatile bool halted;
 
         /// <summary>Creates an engine over a client.</summary>
         public BulkSender(JelouClient client, BulkOptions options)
@@ -98,7 +101,7 @@ namespace Jelou.Bulk
         public JelouApiException? StopError => Volatile.Read(ref stopError);
 
         /// <summary>True once the batch was cancelled or stopped.</summary>
-        public bool IsStopped => StopError is not null || cancellation.IsCancellationRequested;
+        public bool IsStopped => halted || StopError is not null || cancellation.IsCancellationRequested;
 
         /// <summary>Rows submitted whose result has not been handed back yet (queued, in flight or finished).</summary>
         public int InFlight => outstanding;
@@ -151,6 +154,21 @@ namespace Jelou.Bulk
             }
 
             Progress.Submitted++;
+            if (result.FromJournal)
+            {
+                // Reported from the journal: its timestamp is when the earlier run learned the outcome.
+                if (result.Status == SendStatus.Sent)
+                {
+                    Progress.AlreadySent++;
+                }
+                else
+                {
+                    Count(result.Status);
+                }
+
+                return new BulkCompletion(result, error);
+            }
+
             result.Timestamp = DateTimeOffset.Now;
             Count(result.Status);
             return new BulkCompletion(result, error);
@@ -253,6 +271,40 @@ namespace Jelou.Bulk
             }
 
             return new BulkStatus(text.ToString(), operation, percent, secondsLeft);
+        }
+
+        /// <summary>
+        /// For when PowerShell stopped the pipeline (Ctrl+C, a terminating error downstream or from -ErrorAction Stop)
+        /// and no more can be written to it: starts no more rows, waits up to <paramref name="wait"/> for the requests
+        /// in flight to be answered (their outcomes reach the journal meanwhile), cancels those still waiting, and
+        /// passes every row not handed over yet to <paramref name="onCompleted"/>, which must not write to PowerShell.
+        /// Returns how many requests are still in flight at the end. After Ctrl+C the requests are cancelled already.
+        /// </summary>
+        public int Abandon(TimeSpan wait, Action<BulkCompletion> onCompleted)
+        {
+            // Requests that left are answered rather than cancelled where there is time: an answer is Sent or Failed,
+            // a cancelled request is Unknown.
+            halted = true;
+            var clock = Stopwatch.StartNew();
+            WaitForActive(wait, clock);
+            Cancel();
+            WaitForActive(wait + TimeSpan.FromSeconds(1), clock);
+            TakeReady(onCompleted);
+            ReportQueued(onCompleted);
+            return Volatile.Read(ref active);
+        }
+
+        private void WaitForActive(TimeSpan until, Stopwatch clock)
+        {
+            while (Volatile.Read(ref active) > 0 && clock.Elapsed < until)
+            {
+                signal.Reset();
+                if (Volatile.Read(ref active) > 0)
+                {
+                    // A send that completes after a stop wakes this thread (Complete); the cap is only a safety net.
+                    signal.Wait(TimeSpan.FromMilliseconds(Math.Max(1, Math.Min(50, (until - clock.Elapsed).TotalMilliseconds))));
+                }
+            }
         }
 
         /// <summary>Stops the batch: cancels requests in flight and sends nothing more (Ctrl+C).</summary>
@@ -385,9 +437,19 @@ namespace Jelou.Bulk
             {
                 try
                 {
+                    RecordStart(item);
                     var outcome = await Start(item).ConfigureAwait(false);
                     Apply(result, outcome);
                     error = outcome.Error;
+                }
+                catch (JelouJournalException ex)
+                {
+                    // Nothing leaves without its record on disk. No later row could be recorded either: the batch stops.
+                    result.Status = SendStatus.NotAttempted;
+                    result.ErrorId = "JelouJournalFailed";
+                    result.Error = ex.Message;
+                    error = ex;
+                    Interlocked.CompareExchange(ref stopError, new JelouApiException(JelouErrorKind.Unexpected, ex.Message, null, ex), null);
                 }
                 catch (Exception ex)
                 {
@@ -408,8 +470,27 @@ namespace Jelou.Bulk
             {
                 // Whatever happens above, the row is reported, its slot freed and the next row started, or Drain would
                 // wait forever.
+                RecordOutcome(item);
                 Complete(new BulkCompletion(result, error));
                 Pump();
+            }
+        }
+
+        /// <summary>Journal hook: the row's record is on disk before its request leaves; throws when it cannot be.</summary>
+        private void RecordStart(BulkItem item)
+        {
+            if (item.JournalRow is { } row)
+            {
+                options.Journal?.Started(row);
+            }
+        }
+
+        /// <summary>Journal hook: the row's outcome, as soon as it is known, on the thread that finished the send.</summary>
+        private void RecordOutcome(BulkItem item)
+        {
+            if (item.JournalRow is { } row)
+            {
+                options.Journal?.Completed(row, item.Result);
             }
         }
 

@@ -507,9 +507,7 @@ namespace Jelou.Credentials
             {
                 try
                 {
-                    return windows
-                        ? new FileStream(LockPath, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None)
-                        : UnixPermissions.OpenPrivateFile(LockPath, FileMode.OpenOrCreate);
+                    return IO.LockFile.Open(LockPath, shareModeOnly: windows);
                 }
                 catch (UnauthorizedAccessException ex)
                 {

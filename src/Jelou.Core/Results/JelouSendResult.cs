@@ -40,6 +40,12 @@ namespace Jelou.Results
         /// <summary>True when a failed send may nevertheless have been delivered.</summary>
         public bool PossiblyDelivered { get; set; }
 
+        /// <summary>
+        /// True when this run did not send the row because its journal (-JournalPath) shows an earlier run did: Status
+        /// Sent with that run's message id, or Unknown when that run started it and recorded no answer.
+        /// </summary>
+        public bool FromJournal { get; set; }
+
         /// <summary>Attempts made; 0 when nothing was sent.</summary>
         public int Attempts { get; set; }
 

@@ -154,6 +154,8 @@ namespace Jelou.PowerShell.Commands
 
         private protected override string Activity => "Sending Jelou bot messages";
 
+        private protected override string JournalKind => "bot";
+
         private protected override Func<JelouApiException, bool> IsBatchFatal => e => e.IsAccountLevel;
 
         /// <summary>Notes which parameters the command line gives, before any row binds.</summary>
@@ -228,12 +230,14 @@ namespace Jelou.PowerShell.Commands
             var botId = result.BotId!;
             var target = $"{message.UserId} via bot {botId}";
             var action = $"Send {result.Type} message" + (string.IsNullOrEmpty(result.Text) ? string.Empty : $" '{Preview(result.Text)}'");
-            if (!ShouldSend(result, target, action))
+            // The key comes from the body the client sends, so the same CSV row gives the same key on every run.
+            if (!ShouldSendAfterJournal(result, "POST v1/bots/" + botId + "/messages", message.UserId, BotMessageSerializer.Serialize(message), target, null, out var record)
+                || !ShouldSend(result, target, action))
             {
                 return;
             }
 
-            Submit(new BulkItem(result, (client, options, token) => client.SendBotMessageAsync(botId, message, options, token)));
+            Submit(new BulkItem(result, (client, options, token) => client.SendBotMessageAsync(botId, message, options, token)) { JournalRow = record });
         }
 
         // Coordinates bind as text: an empty CSV cell must mean "no location", never 0, and a value written with

@@ -77,6 +77,8 @@ namespace Jelou.PowerShell.Commands
 
         private protected override string Activity => "Sending Jelou room messages";
 
+        private protected override string JournalKind => "room";
+
         // Room ids differ per row, so a missing room fails that row only; bad credentials fail them all.
         private protected override Func<JelouApiException, bool> IsBatchFatal => e => e.Kind is JelouErrorKind.Authentication or JelouErrorKind.PermissionDenied;
 
@@ -102,6 +104,7 @@ namespace Jelou.PowerShell.Commands
             };
 
             RoomMessageRequest request;
+            IReadOnlyList<Guid?> givenIds;
             try
             {
                 if (DictionaryRow.UnboundKeys(InputObject, MyInvocation.MyCommand, givenOnCommandLine) is { Count: > 0 } keys)
@@ -126,6 +129,7 @@ namespace Jelou.PowerShell.Commands
                 }
 
                 request = built;
+                givenIds = fields.Select(f => f.Id).ToList();
 
                 // The messages as built, with the ids generated for this send, so a resend is the same request.
                 result.Content = built.Messages.Select(m => new RoomMessageFields { Type = m.Type, Text = m.Text, MediaUrl = m.MediaUrl, Id = Guid.Parse(m.Id) }).ToList();
@@ -142,13 +146,23 @@ namespace Jelou.PowerShell.Commands
             var first = request.Messages[0];
             var target = $"room {roomId} as {request.SenderId}";
             var action = $"Send {request.Messages.Count} message(s): {first.Type} '{Preview(first.Text ?? first.MediaUrl)}'";
-            if (!ShouldSend(result, target, action))
+            if (!ShouldSendAfterJournal(result, "POST v1/rooms/" + roomId + "/message", roomId, CanonicalBody(request, givenIds), target, result.MessageIds, out var record)
+                || !ShouldSend(result, target, action))
             {
                 return;
             }
 
-            Submit(new BulkItem(result, (client, options, token) => client.SendRoomMessageAsync(roomId, request, options, token)));
+            Submit(new BulkItem(result, (client, options, token) => client.SendRoomMessageAsync(roomId, request, options, token)) { JournalRow = record });
         }
+
+        /// <summary>
+        /// The body the client sends, with the ids generated for this send left empty: a re-import of the same CSV
+        /// generates new ones, and must still be the same row for the journal. Ids the row gives stay in.
+        /// </summary>
+        private static byte[] CanonicalBody(RoomMessageRequest request, IReadOnlyList<Guid?> givenIds) =>
+            BotMessageSerializer.Serialize(new RoomMessageRequest(
+                request.SenderId,
+                request.Messages.Select((m, i) => new RoomMessage(m.Type, m.Text, m.MediaUrl, i < givenIds.Count ? givenIds[i] ?? Guid.Empty : Guid.Empty)).ToList()));
 
         private List<RoomMessageFields> ReadFields()
         {

@@ -51,6 +51,13 @@ namespace Jelou.PowerShell.Commands
         [PSDefaultValue(Help = "None (the system proxy)")]
         public Uri? Proxy { get; set; }
 
+        /// <summary>A send journal for every send of the session; $null or an empty string turns it off.</summary>
+        [Parameter(ValueFromPipelineByPropertyName = true)]
+        [AllowNull]
+        [AllowEmptyString]
+        [PSDefaultValue(Help = "None (no journal)")]
+        public string? JournalPath { get; set; }
+
         /// <summary>Restores the defaults the module starts with.</summary>
         [Parameter]
         public SwitchParameter Reset { get; set; }
@@ -74,12 +81,24 @@ namespace Jelou.PowerShell.Commands
                 RetryPossiblyDelivered = bound.ContainsKey(nameof(RetryPossiblyDelivered)) ? RetryPossiblyDelivered.IsPresent : current.RetryPossiblyDelivered,
                 Proxy = bound.ContainsKey(nameof(Proxy)) ? Proxy : current.Proxy,
             };
-            if (ShouldProcess("Jelou request defaults for this session", Describe(ModuleState.Defaults, updated, Reset)))
+            // Resolved now, against the current location: a later Set-Location must not move the journal.
+            var journal = bound.ContainsKey(nameof(JournalPath))
+                ? (string.IsNullOrEmpty(JournalPath) ? null : SessionState.Path.GetUnresolvedProviderPathFromPSPath(JournalPath))
+                : Reset ? null : ModuleState.JournalPath;
+            var description = Describe(ModuleState.Defaults, updated, Reset);
+            if (!string.Equals(journal, ModuleState.JournalPath, StringComparison.Ordinal))
+            {
+                var change = $"JournalPath from {ModuleState.JournalPath ?? "none"} to {journal ?? "none"}";
+                description = description.StartsWith("Keep", StringComparison.Ordinal) || description.Contains("nothing changes") ? "Set " + change : description + ", " + change;
+            }
+
+            if (ShouldProcess("Jelou request defaults for this session", description))
             {
                 ModuleState.Defaults = updated;
+                ModuleState.JournalPath = journal;
                 if (PassThru)
                 {
-                    WriteObject(updated);
+                    WriteObject(ModuleState.View(updated));
                 }
             }
         }

@@ -1,0 +1,643 @@
+using System.Globalization;
+using System.Runtime.InteropServices;
+using System.Text;
+using System.Text.Json;
+using Jelou.Credentials;
+using Jelou.Results;
+
+namespace Jelou.Journal
+{
+    /// <summary>
+    /// A send journal: an append-only file, one JSON object a line, that remembers across processes which messages a
+    /// batch sent, so a rerun sends only what was not sent. Line 1 is a header (format, version, kind of send); then a
+    /// <c>start</c> record for each request before it leaves and a <c>done</c> record with its outcome.
+    /// </summary>
+    /// <remarks>
+    /// <para>
+    /// Durability: every record is written to the operating system at once (no buffer in this process), so a killed
+    /// process (<c>kill -9</c>, a crash, an unloaded job) loses nothing that was written. A <c>start</c> record is also
+    /// on the disk (fsync) before <see cref="Started"/> returns, so even a power cut cannot lose the fact that a request
+    /// was started; requests that start together share one fsync. An outcome is made durable by the next fsync, so a
+    /// power cut can lose at most the outcomes of the last requests, and those rows then read as Unknown.
+    /// </para>
+    /// <para>
+    /// One run at a time: <see cref="Open"/> takes a lock file beside the journal (<c>&lt;journal&gt;.lock</c>) that the
+    /// operating system releases when the process ends, however it ends. <see cref="Started"/>, <see cref="Completed"/>
+    /// and <see cref="Close"/> may be called from any thread.
+    /// </para>
+    /// </remarks>
+    public sealed class SendJournal : IDisposable
+    {
+        /// <summary>The format version this module writes and reads.</summary>
+        public const int FormatVersion = 1;
+
+        /// <summary>The header's <c>format</c> value.</summary>
+        public const string FormatName = "Jelou send journal";
+
+        private static readonly byte[] HeaderStart = Encoding.UTF8.GetBytes("{\"format\":\"" + FormatName + "\"");
+        private static readonly JsonWriterOptions WriterOptions = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
+        private readonly object writeGate = new();
+        private readonly object syncGate = new();
+        private readonly Dictionary<RowKey, JournalEntry> entries = new();
+        private readonly HashSet<JournalRow> open = new();
+        private readonly MemoryStream line = new(256);
+        private readonly Utf8JsonWriter writer;
+        private readonly string kind;
+        private readonly string command;
+        private readonly Action<string>? log;
+        private readonly FileStream lockStream;
+        private FileStream stream;
+        private FileStream syncStream;
+        private long written;
+        private long synced;
+        private JelouJournalException? failure;
+        private bool closed;
+
+        private SendJournal(string path, string lockPath, FileStream lockStream, string kind, string command, Action<string>? log)
+        {
+            Path = path;
+            LockPath = lockPath;
+            this.lockStream = lockStream;
+            this.kind = kind;
+            this.command = command;
+            this.log = log;
+            writer = new Utf8JsonWriter(line, WriterOptions);
+            try
+            {
+                if (!ShareModeOnly && !File.Exists(path))
+                {
+                    // Created 0600: the journal names recipients.
+                    UnixPermissions.CreateNewPrivateFile(path).Dispose();
+                }
+
+                // Unbuffered: each record is one write to the operating system.
+                stream = new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.ReadWrite, bufferSize: 1);
+                Load();
+
+                // A second handle that only fsyncs, so one thread can make the file durable while others append.
+                syncStream = new FileStream(path, FileMode.Open, FileAccess.Write, FileShare.ReadWrite, bufferSize: 1);
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException && ex is not JelouJournalException)
+            {
+                stream?.Dispose();
+                throw new JelouJournalException(JournalProblem.Unavailable, $"Cannot use the journal '{path}': {ex.Message} Nothing was sent.", path, ex);
+            }
+            catch
+            {
+                stream?.Dispose();
+                throw;
+            }
+        }
+
+        /// <summary>The journal file's full path.</summary>
+        public string Path { get; }
+
+        /// <summary>The lock file beside it that keeps a second run out.</summary>
+        public string LockPath { get; }
+
+        /// <summary>Messages the journal had records of when it was opened.</summary>
+        public int Count => entries.Count;
+
+        /// <summary>Requests started through this journal whose outcome is not recorded yet.</summary>
+        public int InFlight
+        {
+            get
+            {
+                lock (writeGate)
+                {
+                    return open.Count;
+                }
+            }
+        }
+
+        private static bool ShareModeOnly => RuntimeInformation.IsOSPlatform(OSPlatform.Windows) || !UnixPermissions.IsAvailable;
+
+        /// <summary>
+        /// Opens (or creates) the journal at <paramref name="path"/> for a send of <paramref name="kind"/>, takes its lock
+        /// and reads what earlier runs recorded. Throws <see cref="JelouJournalException"/>, naming the file and the
+        /// problem, for a file that is not a journal, a newer format, a journal of another kind of send, or a lock
+        /// another process holds. A last line cut off by a crash is dropped and reported to <paramref name="log"/>.
+        /// </summary>
+        /// <param name="path">The journal file.</param>
+        /// <param name="kind">The kind of send, such as <c>bot</c> or <c>room</c>; a journal holds one kind.</param>
+        /// <param name="command">The command that sends it, for messages and the header.</param>
+        /// <param name="log">Verbose lines about what was found.</param>
+        public static SendJournal Open(string path, string kind, string command, Action<string>? log = null)
+        {
+            if (string.IsNullOrWhiteSpace(path))
+            {
+                throw new ArgumentException("The journal path is empty.", nameof(path));
+            }
+
+            var full = System.IO.Path.GetFullPath(path);
+            var directory = System.IO.Path.GetDirectoryName(full);
+            if (directory is not null && !Directory.Exists(directory))
+            {
+                throw new JelouJournalException(JournalProblem.Unavailable, $"Cannot create the journal '{full}': the folder '{directory}' does not exist. Nothing was sent.", full);
+            }
+
+            var lockPath = full + ".lock";
+            FileStream held;
+            try
+            {
+                held = IO.LockFile.Open(lockPath, ShareModeOnly);
+            }
+            catch (UnauthorizedAccessException ex)
+            {
+                throw new JelouJournalException(JournalProblem.Unavailable, $"Cannot open the lock file '{lockPath}' of the journal '{full}': {ex.Message} Nothing was sent.", lockPath, ex);
+            }
+            catch (IOException ex)
+            {
+                throw new JelouJournalException(
+                    JournalProblem.Locked,
+                    $"The journal '{full}' is in use: another process holds its lock file '{lockPath}'. Two runs must never send from one journal; let the other run finish (or end it), then run this again. Nothing was sent.",
+                    lockPath,
+                    ex);
+            }
+
+            try
+            {
+                return new SendJournal(full, lockPath, held, kind, command, log);
+            }
+            catch
+            {
+                held.Dispose();
+                throw;
+            }
+        }
+
+        /// <summary>What earlier runs recorded about the message <paramref name="key"/>, or null when they never started it.</summary>
+        public JournalEntry? Find(RowKey key) => entries.TryGetValue(key, out var entry) ? entry : null;
+
+        /// <summary>
+        /// Records that the row's request is about to leave, and returns once the record is on disk. Throws
+        /// <see cref="JelouJournalException"/> when it cannot be written: the request must then not be sent.
+        /// </summary>
+        public void Started(JournalRow row)
+        {
+            if (row is null)
+            {
+                throw new ArgumentNullException(nameof(row));
+            }
+
+            long mine;
+            lock (writeGate)
+            {
+                if (failure is { } failed)
+                {
+                    throw failed;
+                }
+
+                if (closed)
+                {
+                    throw new JelouJournalException(JournalProblem.Unavailable, $"The journal '{Path}' is closed: the batch stopped.", Path);
+                }
+
+                WriteRecord(row, "start", null);
+                open.Add(row);
+                mine = written;
+            }
+
+            SyncThrough(mine);
+        }
+
+        /// <summary>
+        /// Records the row's outcome (written to the operating system at once, made durable by the next fsync). Never
+        /// throws: a failure to write is kept, and the next <see cref="Started"/> refuses with it.
+        /// </summary>
+        public void Completed(JournalRow row, JelouSendResult result)
+        {
+            if (row is null || result is null)
+            {
+                return;
+            }
+
+            lock (writeGate)
+            {
+                if (closed || failure is not null || !open.Remove(row))
+                {
+                    return;
+                }
+
+                try
+                {
+                    WriteRecord(row, "done", result);
+                }
+                catch (JelouJournalException)
+                {
+                    // Kept in failure: no later request starts without its record.
+                }
+            }
+        }
+
+        /// <summary>
+        /// Records every request still in flight as Unknown (no answer came: it may have been delivered), makes the
+        /// journal durable and releases its lock. Returns how many were in flight. Safe to call more than once and from
+        /// any thread; records arriving afterwards are ignored.
+        /// </summary>
+        public int Close()
+        {
+            lock (syncGate)
+            {
+                lock (writeGate)
+                {
+                    if (closed)
+                    {
+                        return 0;
+                    }
+
+                    closed = true;
+                    var left = open.OrderBy(r => r.Row).ToList();
+                    open.Clear();
+                    if (failure is null)
+                    {
+                        foreach (var row in left)
+                        {
+                            try
+                            {
+                                WriteRecord(row, "done", null);
+                            }
+                            catch (JelouJournalException)
+                            {
+                                // Its start record is on disk, so a rerun reads it as Unknown all the same.
+                                break;
+                            }
+                        }
+                    }
+
+                    try
+                    {
+                        syncStream.Flush(true);
+                    }
+                    catch (IOException)
+                    {
+                        // Written to the operating system already; only a power cut could lose it now.
+                    }
+
+                    syncStream.Dispose();
+                    stream.Dispose();
+                    writer.Dispose();
+                    line.Dispose();
+                    lockStream.Dispose();
+                    return left.Count;
+                }
+            }
+        }
+
+        /// <inheritdoc />
+        public void Dispose() => Close();
+
+        private static JsonElement? Property(JsonElement record, string name) =>
+            record.TryGetProperty(name, out var value) && value.ValueKind != JsonValueKind.Null ? value : null;
+
+        private static bool IsBlank(ReadOnlySpan<byte> text)
+        {
+            foreach (var b in text)
+            {
+                if (b is not ((byte)' ' or (byte)'\r' or (byte)'\t'))
+                {
+                    return false;
+                }
+            }
+
+            return true;
+        }
+
+        private static bool StartsWith(byte[] bytes, int length, byte[] prefix)
+        {
+            var n = Math.Min(length, prefix.Length);
+            for (var i = 0; i < n; i++)
+            {
+                if (bytes[i] != prefix[i])
+                {
+                    return false;
+                }
+            }
+
+            return true;
+        }
+
+        /// <summary>Fsyncs unless a later fsync already covered record number <paramref name="record"/>.</summary>
+        private void SyncThrough(long record)
+        {
+            if (Interlocked.Read(ref synced) >= record)
+            {
+                return;
+            }
+
+            lock (syncGate)
+            {
+                if (closed || Interlocked.Read(ref synced) >= record)
+                {
+                    // Close fsyncs as it closes.
+                    return;
+                }
+
+                // Every record counted in written is in the operating system already, so this fsync covers them all:
+                // the sends that queued here meanwhile find their record covered and go at once.
+                var covered = Interlocked.Read(ref written);
+                try
+                {
+                    syncStream.Flush(true);
+                }
+                catch (IOException ex)
+                {
+                    var error = new JelouJournalException(JournalProblem.Unavailable, $"Could not make the journal '{Path}' durable: {ex.Message}", Path, ex);
+                    lock (writeGate)
+                    {
+                        failure ??= error;
+                    }
+
+                    throw error;
+                }
+
+                Interlocked.Exchange(ref synced, covered);
+            }
+        }
+
+        /// <summary>Writes one record; under writeGate. A null result on a done record means no answer came (Unknown).</summary>
+        private void WriteRecord(JournalRow row, string kindOfRecord, JelouSendResult? result)
+        {
+            line.SetLength(0);
+            writer.Reset(line);
+            writer.WriteStartObject();
+            writer.WriteString("event", kindOfRecord);
+            writer.WriteNumber("row", row.Row);
+            writer.WriteString("key", row.Key.Hash);
+            writer.WriteNumber("n", row.Key.Occurrence);
+            if (kindOfRecord == "start")
+            {
+                writer.WriteString("target", row.Target);
+                if (row.Ids is { Count: > 0 } ids)
+                {
+                    writer.WriteStartArray("ids");
+                    foreach (var id in ids)
+                    {
+                        writer.WriteStringValue(id);
+                    }
+
+                    writer.WriteEndArray();
+                }
+            }
+            else if (result is null)
+            {
+                writer.WriteString("status", nameof(SendStatus.Unknown));
+                writer.WriteString("errorId", "JelouNoAnswer");
+                writer.WriteString("error", "The batch stopped while this request was in flight; no answer came, so it may have been delivered.");
+            }
+            else
+            {
+                writer.WriteString("status", result.Status.ToString());
+                if (result.MessageId is { } messageId)
+                {
+                    writer.WriteString("messageId", messageId);
+                }
+
+                if (result.HttpStatus is { } http)
+                {
+                    writer.WriteNumber("httpStatus", http);
+                }
+
+                if (result.Status != SendStatus.Sent)
+                {
+                    if (result.ErrorId is { } errorId)
+                    {
+                        writer.WriteString("errorId", errorId);
+                    }
+
+                    if (result.Error is { } error)
+                    {
+                        writer.WriteString("error", error);
+                    }
+                }
+            }
+
+            writer.WriteString("at", DateTimeOffset.UtcNow);
+            writer.WriteEndObject();
+            writer.Flush();
+            line.WriteByte((byte)'\n');
+            Append(line.GetBuffer(), (int)line.Length);
+        }
+
+        private void Append(byte[] bytes, int count)
+        {
+            try
+            {
+                stream.Write(bytes, 0, count);
+                stream.Flush();
+                written++;
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or ObjectDisposedException)
+            {
+                failure ??= new JelouJournalException(JournalProblem.Unavailable, $"Could not write to the journal '{Path}': {ex.Message}", Path, ex);
+                throw failure;
+            }
+        }
+
+        private void Load()
+        {
+            var bytes = new byte[stream.Length];
+            var read = 0;
+            while (read < bytes.Length)
+            {
+                var n = stream.Read(bytes, read, bytes.Length - read);
+                if (n == 0)
+                {
+                    break;
+                }
+
+                read += n;
+            }
+
+            var start = 0;
+            var number = 0;
+            while (start < read)
+            {
+                var end = Array.IndexOf(bytes, (byte)'\n', start, read - start);
+                var torn = end < 0;
+                var stop = torn ? read : end;
+                number++;
+                var text = new ReadOnlyMemory<byte>(bytes, start, stop - start);
+                if (number == 1)
+                {
+                    if (!CheckHeader(text) && torn && StartsWith(bytes, read, HeaderStart))
+                    {
+                        // A crash while the header itself was written: nothing was sent through this journal yet.
+                        log?.Invoke($"Journal '{Path}': its header was cut off by a crash before anything was sent; starting it again.");
+                        stream.SetLength(0);
+                        read = 0;
+                        break;
+                    }
+                }
+                else if (!Apply(text, number, torn))
+                {
+                    // Only a last line can be torn: each record is one write, and nothing is written after a failed one.
+                    log?.Invoke($"Journal '{Path}': line {number.ToString(CultureInfo.InvariantCulture)} was cut off in mid-write (the process that wrote it was killed or crashed); ignored. Its request was never sent: a request leaves only after its record is complete.");
+                    stream.SetLength(start);
+                    read = start;
+                    torn = false;
+                }
+
+                if (torn)
+                {
+                    // A complete record whose line end was lost: end the line so the next record starts on its own.
+                    stream.Seek(0, SeekOrigin.End);
+                    stream.WriteByte((byte)'\n');
+                }
+
+                start = stop + 1;
+            }
+
+            stream.Seek(0, SeekOrigin.End);
+            if (read == 0)
+            {
+                WriteHeader();
+            }
+            else
+            {
+                var unknown = entries.Values.Count(e => e.PossiblyDelivered);
+                log?.Invoke($"Journal '{Path}': {entries.Count.ToString(CultureInfo.InvariantCulture)} message(s) recorded by earlier runs: {entries.Values.Count(e => e.Status == SendStatus.Sent).ToString(CultureInfo.InvariantCulture)} sent, {unknown.ToString(CultureInfo.InvariantCulture)} possibly delivered (no answer recorded).");
+            }
+        }
+
+        private void WriteHeader()
+        {
+            line.SetLength(0);
+            writer.Reset(line);
+            writer.WriteStartObject();
+            writer.WriteString("format", FormatName);
+            writer.WriteNumber("version", FormatVersion);
+            writer.WriteString("kind", kind);
+            writer.WriteString("command", command);
+            writer.WriteString("created", DateTimeOffset.UtcNow);
+            writer.WriteEndObject();
+            writer.Flush();
+            line.WriteByte((byte)'\n');
+            stream.Write(line.GetBuffer(), 0, (int)line.Length);
+            stream.Flush(true);
+            log?.Invoke($"Journal '{Path}': new; every request is recorded before it leaves.");
+        }
+
+        /// <summary>Throws for a header that is not ours, too new or of another kind; false when line 1 is no header at all.</summary>
+        private bool CheckHeader(ReadOnlyMemory<byte> text)
+        {
+            string? format = null;
+            int? version = null;
+            string? theirKind = null;
+            string? theirCommand = null;
+            try
+            {
+                using var document = JsonDocument.Parse(text);
+                var root = document.RootElement;
+                if (root.ValueKind == JsonValueKind.Object)
+                {
+                    format = Property(root, "format")?.ValueKind == JsonValueKind.String ? root.GetProperty("format").GetString() : null;
+                    version = Property(root, "version") is { ValueKind: JsonValueKind.Number } v && v.TryGetInt32(out var parsed) ? parsed : null;
+                    theirKind = Property(root, "kind")?.ValueKind == JsonValueKind.String ? root.GetProperty("kind").GetString() : null;
+                    theirCommand = Property(root, "command")?.ValueKind == JsonValueKind.String ? root.GetProperty("command").GetString() : null;
+                }
+            }
+            catch (JsonException)
+            {
+                format = null;
+            }
+
+            if (!string.Equals(format, FormatName, StringComparison.Ordinal) || version is not { } found || found < 1)
+            {
+                if (text.Length > 0 && StartsWith(text.ToArray(), text.Length, HeaderStart))
+                {
+                    return false;
+                }
+
+                throw new JelouJournalException(JournalProblem.NotAJournal, $"'{Path}' is not a Jelou send journal: its first line is not a journal header. Give -JournalPath a new file, or the journal of an earlier run of this command. Nothing was sent.", Path);
+            }
+
+            if (found > FormatVersion)
+            {
+                throw new JelouJournalException(JournalProblem.NewerVersion, $"The journal '{Path}' has format version {found.ToString(CultureInfo.InvariantCulture)}, written by a newer version of the Jelou module; this one reads version {FormatVersion.ToString(CultureInfo.InvariantCulture)}. Update the module, or give another -JournalPath. Nothing was sent.", Path);
+            }
+
+            if (!string.Equals(theirKind, kind, StringComparison.Ordinal))
+            {
+                throw new JelouJournalException(JournalProblem.OtherKind, $"The journal '{Path}' records a {theirCommand ?? theirKind ?? "different"} run ({theirKind ?? "unknown"} messages), and this is {command}. Give each kind of send its own -JournalPath. Nothing was sent.", Path);
+            }
+
+            return true;
+        }
+
+        /// <summary>Applies one record; false when the line is not a record (torn or damaged).</summary>
+        private bool Apply(ReadOnlyMemory<byte> text, int number, bool last)
+        {
+            if (IsBlank(text.Span))
+            {
+                return !last;
+            }
+
+            try
+            {
+                using var document = JsonDocument.Parse(text);
+                var record = document.RootElement;
+                if (record.ValueKind == JsonValueKind.Object
+                    && Property(record, "event")?.GetString() is { } what
+                    && Property(record, "key")?.GetString() is { Length: > 0 } hash
+                    && Property(record, "n") is { ValueKind: JsonValueKind.Number } n && n.TryGetInt32(out var occurrence))
+                {
+                    var key = new RowKey(hash, occurrence);
+                    var row = Property(record, "row") is { ValueKind: JsonValueKind.Number } r && r.TryGetInt64(out var position) ? position : 0;
+                    var at = Property(record, "at") is { ValueKind: JsonValueKind.String } a && a.TryGetDateTimeOffset(out var when) ? when : default;
+                    if (what == "start")
+                    {
+                        var ids = Property(record, "ids") is { ValueKind: JsonValueKind.Array } list ? list.EnumerateArray().Select(i => i.GetString() ?? string.Empty).ToList() : null;
+                        if (entries.TryGetValue(key, out var earlier))
+                        {
+                            // Started again (a rerun retried it): no outcome until a done record follows.
+                            earlier.Row = row;
+                            earlier.Target = Property(record, "target")?.GetString();
+                            earlier.Ids = ids;
+                            earlier.At = at;
+                            earlier.Status = null;
+                            earlier.MessageId = null;
+                            earlier.HttpStatus = null;
+                            earlier.ErrorId = null;
+                        }
+                        else
+                        {
+                            entries[key] = new JournalEntry(key, row, Property(record, "target")?.GetString(), ids, at);
+                        }
+
+                        return true;
+                    }
+
+                    if (what == "done" && Property(record, "status")?.GetString() is { } status
+                        && Enum.TryParse<SendStatus>(status, ignoreCase: false, out var parsed) && Enum.IsDefined(typeof(SendStatus), parsed))
+                    {
+                        if (!entries.TryGetValue(key, out var entry))
+                        {
+                            entry = new JournalEntry(key, row, null, null, at);
+                            entries[key] = entry;
+                        }
+
+                        entry.Status = parsed;
+                        entry.MessageId = Property(record, "messageId")?.GetString();
+                        entry.HttpStatus = Property(record, "httpStatus") is { ValueKind: JsonValueKind.Number } h && h.TryGetInt32(out var code) ? code : null;
+                        entry.ErrorId = Property(record, "errorId")?.GetString();
+                        entry.At = at;
+                        return true;
+                    }
+                }
+            }
+            catch (Exception ex) when (ex is JsonException or InvalidOperationException)
+            {
+                // Reported below.
+            }
+
+            if (last)
+            {
+                return false;
+            }
+
+            throw new JelouJournalException(JournalProblem.NotAJournal, $"The journal '{Path}' is damaged: line {number.ToString(CultureInfo.InvariantCulture)} is not a journal record. Nothing was sent. Fix or remove that line (an earlier run's records are the only memory of what it sent), or give another -JournalPath.", Path);
+        }
+    }
+}
