@@ -39,8 +39,10 @@ public sealed class RetryAfterTests
     {
         await using var server = await FakeJelouServer.StartAsync();
 
-        // An HTTP date has one-second resolution: the client can only be asked to wait until that whole second.
-        var resumeAt = DateTimeOffset.UtcNow.AddSeconds(2);
+        // An HTTP date has one-second resolution: the client can only be asked to wait until that whole second. Three
+        // seconds ahead keeps the date at least a second after the first attempt even when a loaded machine (the Mono
+        // lane beside other builds) delays that attempt by more than a second.
+        var resumeAt = DateTimeOffset.UtcNow.AddSeconds(3);
         var header = resumeAt.ToString("R", CultureInfo.InvariantCulture);
         var expected = DateTimeOffset.ParseExact(header, "R", CultureInfo.InvariantCulture);
         server.Faults.Enqueue(FakeResponse.TooManyRequests(header));
