@@ -13,29 +13,12 @@ namespace Jelou.PowerShell
     {
         private static readonly ConcurrentDictionary<string, Lazy<JelouClient>> Clients = new(StringComparer.Ordinal);
         private static RequestDefaults defaults = RequestDefaults.Initial;
-        private static string? journalPath;
 
         /// <summary>Session-wide defaults set by Set-JelouRequestContext.</summary>
         public static RequestDefaults Defaults
         {
             get => Volatile.Read(ref defaults);
             set => Volatile.Write(ref defaults, value ?? RequestDefaults.Initial);
-        }
-
-        /// <summary>The session's send journal (Set-JelouRequestContext -JournalPath), a full path; null for none.</summary>
-        public static string? JournalPath
-        {
-            get => Volatile.Read(ref journalPath);
-            set => Volatile.Write(ref journalPath, string.IsNullOrEmpty(value) ? null : value);
-        }
-
-        /// <summary>The session defaults as Get-JelouRequestContext shows them: with the journal, which is kept here.</summary>
-        public static System.Management.Automation.PSObject View(RequestDefaults value)
-        {
-            var view = new System.Management.Automation.PSObject(value);
-            view.Properties.Remove("JournalPath");
-            view.Properties.Add(new System.Management.Automation.PSNoteProperty("JournalPath", JournalPath));
-            return view;
         }
 
         public static JelouClient GetClient(JelouClientOptions options)

@@ -48,7 +48,7 @@ namespace Jelou.PowerShell
         protected override void BeginProcessing()
         {
             base.BeginProcessing();
-            var path = MyInvocation.BoundParameters.ContainsKey(nameof(JournalPath)) ? JournalPath : ModuleState.JournalPath;
+            var path = MyInvocation.BoundParameters.ContainsKey(nameof(JournalPath)) ? JournalPath : ModuleState.Defaults.JournalPath;
             if (string.IsNullOrEmpty(path) || IsWhatIf())
             {
                 // A dry run sends nothing, so it records nothing.

@@ -30,6 +30,9 @@ namespace Jelou.Http
         /// <summary>A proxy for every request; null uses the system proxy.</summary>
         public Uri? Proxy { get; init; }
 
+        /// <summary>The send journal of every send in the session, a full path; null for none.</summary>
+        public string? JournalPath { get; init; }
+
         /// <summary>Builds the retry settings for a command.</summary>
         public static RetrySettings ToRetrySettings(int maximumRetryCount, int retryIntervalSec, int timeoutSec, bool retryPossiblyDelivered) => new()
         {

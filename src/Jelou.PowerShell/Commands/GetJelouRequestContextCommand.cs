@@ -11,6 +11,6 @@ namespace Jelou.PowerShell.Commands
     public sealed class GetJelouRequestContextCommand : PSCmdlet
     {
         /// <summary>Writes the defaults.</summary>
-        protected override void EndProcessing() => WriteObject(ModuleState.View(ModuleState.Defaults));
+        protected override void EndProcessing() => WriteObject(ModuleState.Defaults);
     }
 }

@@ -80,25 +80,19 @@ namespace Jelou.PowerShell.Commands
                 RateLimit = bound.ContainsKey(nameof(RateLimit)) ? (RateLimit > 0 ? RateLimit : null) : current.RateLimit,
                 RetryPossiblyDelivered = bound.ContainsKey(nameof(RetryPossiblyDelivered)) ? RetryPossiblyDelivered.IsPresent : current.RetryPossiblyDelivered,
                 Proxy = bound.ContainsKey(nameof(Proxy)) ? Proxy : current.Proxy,
-            };
-            // Resolved now, against the current location: a later Set-Location must not move the journal.
-            var journal = bound.ContainsKey(nameof(JournalPath))
-                ? (string.IsNullOrEmpty(JournalPath) ? null : SessionState.Path.GetUnresolvedProviderPathFromPSPath(JournalPath))
-                : Reset ? null : ModuleState.JournalPath;
-            var description = Describe(ModuleState.Defaults, updated, Reset);
-            if (!string.Equals(journal, ModuleState.JournalPath, StringComparison.Ordinal))
-            {
-                var change = $"JournalPath from {ModuleState.JournalPath ?? "none"} to {journal ?? "none"}";
-                description = description.StartsWith("Keep", StringComparison.Ordinal) || description.Contains("nothing changes") ? "Set " + change : description + ", " + change;
-            }
 
+                // Resolved now, against the current location: a later Set-Location must not move the journal.
+                JournalPath = bound.ContainsKey(nameof(JournalPath))
+                    ? (string.IsNullOrEmpty(JournalPath) ? null : SessionState.Path.GetUnresolvedProviderPathFromPSPath(JournalPath))
+                    : current.JournalPath,
+            };
+            var description = Describe(ModuleState.Defaults, updated, Reset);
             if (ShouldProcess("Jelou request defaults for this session", description))
             {
                 ModuleState.Defaults = updated;
-                ModuleState.JournalPath = journal;
                 if (PassThru)
                 {
-                    WriteObject(ModuleState.View(updated));
+                    WriteObject(updated);
                 }
             }
         }
@@ -123,6 +117,7 @@ namespace Jelou.PowerShell.Commands
             Compare(nameof(RateLimit), before.RateLimit, after.RateLimit, r => r is { } rate ? rate.ToString("0.###", CultureInfo.InvariantCulture) + " messages per second" : "no limit");
             Compare(nameof(RetryPossiblyDelivered), before.RetryPossiblyDelivered, after.RetryPossiblyDelivered, on => on ? "on" : "off");
             Compare(nameof(Proxy), before.Proxy, after.Proxy, proxy => proxy?.ToString() ?? "the system proxy");
+            Compare(nameof(JournalPath), before.JournalPath, after.JournalPath, path => path ?? "none");
             if (changes.Count == 0)
             {
                 return reset ? "Reset to the module's defaults (they are already in use; nothing changes)" : "Keep the current values (nothing changes)";
