@@ -21,10 +21,12 @@ namespace Jelou.Bulk
     /// retry notice, to hand over finished rows and call <see cref="BulkOptions.Heartbeat"/> (progress, Verbose).
     /// <para>
     /// ThrottleLimit bounds requests in flight, not rows started: the slots are the pacer's (<see cref="AdaptivePacer"/>),
-    /// taken by each attempt and given back once its answer is read. A row is started when a slot is free, so a row that
-    /// waits out a Retry-After between attempts leaves its slot to the next row instead of idling it for the whole wait.
-    /// Started rows are still bounded (four per slot), so memory stays flat; with ThrottleLimit 1 only one row is ever
-    /// started, so rows still go out strictly one after another and in input order.
+    /// taken by each attempt and given back once its answer is read, so a row that waits out a Retry-After between
+    /// attempts leaves its slot to the next row instead of idling it for the whole wait. ThrottleLimit rows are started as
+    /// before; while the server answers 429, a free slot starts one more, up to four rows per slot, so memory stays flat.
+    /// The slots are the pacer's and not this engine's because only the attempt knows when it is on the wire; the rows
+    /// started are this engine's, as it alone knows when a row is over. With ThrottleLimit 1 only one row is ever started,
+    /// so rows still go out strictly one after another and in input order.
     /// </para>
     /// </remarks>
     public sealed class BulkSender : IDisposable
