@@ -76,6 +76,7 @@ internal sealed partial class FakeControl : IDisposable
 
     private static int Parse(Match match, int group) => int.Parse(match.Groups[group].Value, CultureInfo.InvariantCulture);
 
+    // The fake may also report the requests in flight now, between maxInFlight and totalRequests.
     [GeneratedRegex("^\\{\"count\":(\\d+),\"maxInFlight\":(\\d+),(?:\"inFlight\":\\d+,)?\"totalRequests\":(\\d+),")]
     private static partial Regex HeadPattern();
 }

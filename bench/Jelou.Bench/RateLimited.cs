@@ -44,38 +44,71 @@ internal static class RateLimited
         await control.ResetAsync().ConfigureAwait(false);
         Run(client, 0, 2000, throttle, null);
 
-        var results = cases.ToDictionary(c => c, _ => new List<(double Rate, long Requests, long Refused, long Failed, long Ledger, string? Summary)>(), StringComparer.Ordinal);
+        var results = cases.ToDictionary(c => c, _ => new List<(double Rate, long Requests, long Refused, long Failed, long Ledger, int MaxInFlight, string? Summary)>(), StringComparer.Ordinal);
         long first = 1_000_000;
         for (var round = 0; round < rounds; round++)
         {
             foreach (var name in round % 2 == 0 ? cases : cases.Reverse())
             {
-                var (faults, ceiling) = plan[name];
+                var (faults, ceiling) = plan[Kind(name)];
+                var count = RowsOf(name, rows);
                 await control.ResetAsync().ConfigureAwait(false);
                 await control.SetFaultsAsync(faults).ConfigureAwait(false);
                 var clock = Stopwatch.StartNew();
-                var (sent, failed, summary) = Run(client, first, rows, throttle, ceiling);
+                var (sent, failed, summary) = Run(client, first, count, throttle, ceiling);
                 clock.Stop();
-                first += rows;
+                first += count;
                 var head = await control.ReadLedgerHeadAsync().ConfigureAwait(false);
-                results[name].Add((sent / clock.Elapsed.TotalSeconds, head.TotalRequests, head.TotalRequests - head.Count, failed, head.Count, summary));
-                await Console.Error.WriteLineAsync($"round {round + 1} {name}: {sent / clock.Elapsed.TotalSeconds:0} msg/s, {head.TotalRequests - head.Count} of {head.TotalRequests} requests 429, {failed} failed, ledger {head.Count}; {summary}").ConfigureAwait(false);
+                results[name].Add((sent / clock.Elapsed.TotalSeconds, head.TotalRequests, head.TotalRequests - head.Count, failed, head.Count, head.MaxInFlight, summary));
+                await Console.Error.WriteLineAsync($"round {round + 1} {name}: {sent / clock.Elapsed.TotalSeconds:0} msg/s, {head.TotalRequests - head.Count} of {head.TotalRequests} requests 429, {failed} failed, ledger {head.Count}, max in flight {head.MaxInFlight}; {summary}").ConfigureAwait(false);
             }
         }
 
-        Console.WriteLine("| Case | Rounds | msg/s (median) | min–max | requests answered 429 (median) | rows Failed (total) | ledger = rows |");
-        Console.WriteLine("|---|---:|---:|---:|---:|---:|:---:|");
+        Console.WriteLine("| Case | Rounds | msg/s (median) | min–max | requests answered 429 (median) | rows Failed (total) | max in flight | ledger = rows |");
+        Console.WriteLine("|---|---:|---:|---:|---:|---:|---:|:---:|");
+        var medians = new Dictionary<string, (double Rate, double Refused, long Failed)>(StringComparer.Ordinal);
         foreach (var name in cases)
         {
             var list = results[name];
             var rates = list.Select(r => r.Rate).OrderBy(r => r).ToList();
             var median = rates[rates.Count / 2];
             var refused = list.Select(r => (double)r.Refused / r.Requests).OrderBy(r => r).ToList()[list.Count / 2];
-            Console.WriteLine($"| {name} | {list.Count} | {median:0} | {rates[0]:0}–{rates[^1]:0} | {refused:P1} | {list.Sum(r => r.Failed)} | {(list.All(r => r.Ledger == rows) ? "yes" : "no")} |");
+            medians[name] = (median, refused, list.Sum(r => r.Failed));
+            Console.WriteLine($"| {name} | {list.Count} | {median:0} | {rates[0]:0}–{rates[^1]:0} | {refused:P1} | {list.Sum(r => r.Failed)} | {list.Max(r => r.MaxInFlight)} | {(list.All(r => r.Ledger == RowsOf(name, rows)) ? "yes" : "no")} |");
+        }
+
+        // The issue's targets, each with its ratio, from the medians of this one run.
+        Console.WriteLine();
+        Console.WriteLine("| Target | Measured | Met |");
+        Console.WriteLine("|---|---|:---:|");
+        string Met(bool ok) => ok ? "**yes**" : "**no**";
+        if (medians.TryGetValue("limited", out var limited))
+        {
+            Console.WriteLine($"| no -RateLimit: ≥ 85 % of R, ≤ 5 % 429s, 0 Failed | {limited.Rate:0}/s = **{limited.Rate / rate:P1}** of {rate:0}; {limited.Refused:P1} 429s; {limited.Failed} Failed | {Met(limited.Rate >= 0.85 * rate && limited.Refused <= 0.05 && limited.Failed == 0)} |");
+        }
+
+        if (medians.TryGetValue("ceiling", out var held))
+        {
+            Console.WriteLine($"| -RateLimit 0.95 R: ≥ 90 % of R, ≤ 1 % 429s, 0 Failed | {held.Rate:0}/s = **{held.Rate / rate:P1}** of {rate:0}; {held.Refused:P1} 429s; {held.Failed} Failed | {Met(held.Rate >= 0.9 * rate && held.Refused <= 0.01 && held.Failed == 0)} |");
+        }
+
+        foreach (var name in cases.Where(c => Kind(c) == "random"))
+        {
+            var fair = name.Replace("random", "clean", StringComparison.Ordinal);
+            if (medians.TryGetValue(name, out var random) && medians.TryGetValue(fair, out var clean))
+            {
+                Console.WriteLine($"| random 5 % 429s ({RowsOf(name, rows):N0} rows): ≥ 50 % of the fault-free rate at {latency} ms | {random.Rate:0} / {clean.Rate:0} = **{random.Rate / clean.Rate:P1}**; {random.Refused:P1} 429s; {random.Failed} Failed | {Met(random.Rate >= 0.5 * clean.Rate)} |");
+            }
         }
 
         return 0;
     }
+
+    // A case may name its own row count: "random@5000" is the random case with 5,000 rows.
+    private static string Kind(string name) => name.Split('@')[0];
+
+    private static long RowsOf(string name, long rows) =>
+        name.Contains('@', StringComparison.Ordinal) ? long.Parse(name.Split('@')[1], CultureInfo.InvariantCulture) : rows;
 
     private static (long Sent, long Failed, string? Summary) Run(JelouClient client, long firstRow, long rows, int throttle, double? ceiling)
     {

@@ -8,7 +8,10 @@ namespace Jelou.Bulk
         /// <summary>The default number of requests in flight: enough to hide network latency, gentle on the API.</summary>
         public const int DefaultThrottleLimit = 8;
 
-        /// <summary>Requests in flight at once; 1 sends strictly one after another.</summary>
+        /// <summary>
+        /// Requests in flight at once, counted per attempt: a row waiting out a short Retry-After between attempts holds
+        /// none. 1 sends strictly one after another, in input order.
+        /// </summary>
         public int ThrottleLimit { get; init; } = DefaultThrottleLimit;
 
         /// <summary>Messages per second at most (token bucket); null for no pacing.</summary>

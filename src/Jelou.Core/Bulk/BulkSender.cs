@@ -12,7 +12,8 @@ namespace Jelou.Bulk
     /// <summary>
     /// The engine both send cmdlets use: bounded concurrency, pacing, an early stop on account-level errors,
     /// and completions handed back on the caller's thread (PowerShell's pipeline thread), as they happen.
-    /// Memory holds only the rows in flight and a short queue of rows waiting for a slot (four per slot).
+    /// Memory holds only the rows started (in flight, or waiting out a Retry-After: at most four per slot) and a short
+    /// queue of rows not started yet (four per slot).
     /// </summary>
     /// <remarks>
     /// <see cref="Submit"/>, <see cref="Record"/>, <see cref="TakeReady"/> and <see cref="Drain"/> must be called from
@@ -20,6 +21,15 @@ namespace Jelou.Bulk
     /// on its own thread-pool thread, so the requests in flight never wait for the pipeline thread to wake up.
     /// While the caller's thread waits, it wakes every <see cref="BulkOptions.HeartbeatInterval"/>, and at once for a
     /// retry notice, to hand over finished rows and call <see cref="BulkOptions.Heartbeat"/> (progress, Verbose).
+    /// <para>
+    /// ThrottleLimit bounds requests in flight, not rows started: the slots are the pacer's (<see cref="AdaptivePacer"/>),
+    /// taken by each attempt and given back once its answer is read, so a row that waits out a Retry-After between
+    /// attempts leaves its slot to the next row instead of idling it for the whole wait. ThrottleLimit rows are started as
+    /// before; while the server answers 429, a free slot starts one more, up to four rows per slot, so memory stays flat.
+    /// The slots are the pacer's and not this engine's because only the attempt knows when it is on the wire; the rows
+    /// started are this engine's, as it alone knows when a row is over. With ThrottleLimit 1 only one row is ever started,
+    /// so rows still go out strictly one after another and in input order.
+    /// </para>
     /// </remarks>
     public sealed class BulkSender : IDisposable
     {
@@ -48,6 +58,7 @@ namespace Jelou.Bulk
         private readonly ManualResetEventSlim signal = new(false, 0);
         private readonly int queueLimit;
         private readonly int lowWater;
+        private readonly int startLimit;
         private JelouClient? sender;
         private JelouApiException? stopError;
         private int queuedCount;
@@ -87,8 +98,14 @@ namespace Jelou.Bulk
             // of one row per slot woke it every 25 rows, and those wake-ups cost more CPU than the sends' own code.
             queueLimit = 4 * options.ThrottleLimit;
             lowWater = queueLimit / 2;
-            // On by default: the pace finds and holds the rate the server accepts, under -RateLimit as a hard ceiling.
-            pace = new AdaptivePacer(options.RateLimit, options.ThrottleLimit, line => Notice(0, line));
+
+            // Rows started: those in flight and, up to three per slot, rows waiting out a Retry-After. With 5 % of requests
+            // answered 429 with Retry-After 1 at 20 ms a request, about two rows per slot wait at any time.
+            startLimit = options.ThrottleLimit == 1 ? 1 : 4 * options.ThrottleLimit;
+
+            // On by default: the pace finds and holds the rate the server accepts, under -RateLimit as a hard ceiling. A
+            // slot freed by a row that goes to wait out a 429 starts the next row at once.
+            pace = new AdaptivePacer(options.RateLimit, options.ThrottleLimit, line => Notice(0, line), Pump);
             requestOptions = new SendRequestOptions { Retry = options.Retry, Pace = pace, OnRowRetry = Notice, ThrottleLimit = options.ThrottleLimit };
             heartbeat = options.Heartbeat;
             heartbeatMs = (int)Math.Max(1, Math.Min(int.MaxValue / 2, options.HeartbeatInterval.TotalMilliseconds));
@@ -370,7 +387,7 @@ namespace Jelou.Bulk
             }
         }
 
-        /// <summary>Starts queued rows while there are free slots and the batch goes on.</summary>
+        /// <summary>Starts queued rows while a slot is free, fewer than the limit are started, and the batch goes on.</summary>
         private void Pump()
         {
             if (pumping == this)
@@ -384,8 +401,14 @@ namespace Jelou.Bulk
             {
                 while (!IsStopped)
                 {
+                    // ThrottleLimit rows started, as ever; beyond that only while the server answers 429, when some started
+                    // rows may be waiting out a Retry-After without a slot, and only for a free slot. Without 429s nothing
+                    // changes: a row is started once another has finished, so none starts while a finished row that stops
+                    // the batch (an account-level error) is still being classified. A started row takes its slot in its
+                    // first attempt, before the send returns to this loop, so the next look sees it taken; two threads that
+                    // both saw the last slot free make the second row wait for one in its attempt, which the pacer's count bounds.
                     var taken = Volatile.Read(ref active);
-                    if (taken >= options.ThrottleLimit)
+                    if (taken >= options.ThrottleLimit && (taken >= startLimit || !pace.HasFreeSlot || !pace.RefusedRecently))
                     {
                         return;
                     }

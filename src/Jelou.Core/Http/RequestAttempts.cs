@@ -115,28 +115,31 @@ namespace Jelou.Http
             using var attempt = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             var pacer = options?.Pacer;
             var pace = options?.Pace;
-            var grantedIn = 0;
             if (pace is not null)
             {
                 AcceptedBefore = pace.Accepted;
-                grantedIn = pace.Epoch;
             }
 
-            if (!client.Gate.IsOpen || pacer is not null || pace?.IsPacing == true)
+            AdaptivePacer.Turn turn = default;
+            if (!client.Gate.IsOpen || pacer is not null || (pace is not null && !pace.TryEnter(out turn)))
             {
                 // Waits happen before the attempt's own timeout starts: time spent queued is not time on the wire.
                 attempt.CancelAfter(Remaining());
                 try
                 {
-                    await client.Gate.WaitAsync(attempt.Token).ConfigureAwait(false);
-                    if (pace is not null)
-                    {
-                        grantedIn = await pace.WaitTurnAsync(attempt.Token).ConfigureAwait(false);
-                    }
-
                     if (pacer is not null)
                     {
                         using var lease = await pacer.AcquireAsync(1, attempt.Token).ConfigureAwait(false);
+                    }
+
+                    // Last, so nothing can fail once the slot is held: a slot, the client-wide pause, then the turn.
+                    if (pace is null)
+                    {
+                        await client.Gate.WaitAsync(attempt.Token).ConfigureAwait(false);
+                    }
+                    else
+                    {
+                        turn = await pace.EnterAsync(client.Gate, attempt.Token).ConfigureAwait(false);
                     }
                 }
                 catch (OperationCanceledException ex) when (!cancellationToken.IsCancellationRequested && attempt.IsCancellationRequested)
@@ -149,6 +152,10 @@ namespace Jelou.Http
                 }
             }
 
+            // The batch's slot (-ThrottleLimit), given back when this method returns, once the answer is read: a row
+            // waiting out a Retry-After before its next attempt holds none.
+            using var slot = turn;
+            var grantedIn = turn.Epoch;
             if (cancellationToken.IsCancellationRequested)
             {
                 return Outcome.FromException<HttpResponseMessage>(new OperationCanceledException(cancellationToken));
