@@ -19,6 +19,7 @@
         'Test-JelouCredential'
         'Set-JelouRequestContext'
         'Get-JelouRequestContext'
+        'Get-JelouTemplate'
     )
     FunctionsToExport      = @()
     VariablesToExport      = @()

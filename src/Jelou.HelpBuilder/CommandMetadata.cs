@@ -55,6 +55,14 @@ namespace Jelou.HelpBuilder
                 parameters.Add(RiskParameter("Confirm", "cf"));
             }
 
+            if (Named<bool>(cmdlet, "SupportsPaging"))
+            {
+                // Likewise added by PowerShell to a cmdlet that supports paging (PagingParameters).
+                parameters.Add(PagingParameter("IncludeTotalCount", "SwitchParameter", "False"));
+                parameters.Add(PagingParameter("Skip", "UInt64", "0"));
+                parameters.Add(PagingParameter("First", "UInt64", "None (all)"));
+            }
+
             return new CmdletMetadata(name, supportsShouldProcess, Named<string>(cmdlet, "DefaultParameterSetName"), parameters);
         }
 
@@ -84,6 +92,13 @@ namespace Jelou.HelpBuilder
                 DefaultValue = defaultValue is { Length: > 0 } ? defaultValue : isSwitch ? "False" : "None",
             };
         }
+
+        private static ParameterMetadata PagingParameter(string name, string type, string defaultValue) =>
+            new(name, type, new[] { new SetDeclaration(ParameterMetadata.AllSets, false, null, false, false) })
+            {
+                IsSwitch = type == "SwitchParameter",
+                DefaultValue = defaultValue,
+            };
 
         private static ParameterMetadata RiskParameter(string name, string alias) =>
             new(name, "SwitchParameter", new[] { new SetDeclaration(ParameterMetadata.AllSets, false, null, false, false) })

@@ -169,6 +169,10 @@ internal sealed class FakeControlEndpoints
                     // Before the rate in any order given, so the bucket starts full at its new size.
                     setters.Insert(0, () => _faults.RateLimitBurst = burst);
                     break;
+                case "FORBIDTEMPLATELISTING":
+                    bool forbid = value.GetBoolean();
+                    setters.Add(() => _faults.ForbidTemplateListing = forbid);
+                    break;
                 case "RETRYAFTER":
                     string? retryAfter = value.ValueKind switch
                     {
@@ -340,6 +344,7 @@ internal sealed class FakeControlEndpoints
             writer.WriteString("retryAfter", _faults.RetryAfter);
             writer.WriteNumber("rateLimit", _faults.RateLimitPerSecond);
             writer.WriteNumber("rateLimitBurst", _faults.RateLimitBurst);
+            writer.WriteBoolean("forbidTemplateListing", _faults.ForbidTemplateListing);
             writer.WriteNumber("queued", _faults.QueuedCount);
             writer.WriteEndObject();
             await FlushAsync(writer, context).ConfigureAwait(false);

@@ -28,6 +28,7 @@ public sealed class FakeFaults
     private readonly Lock _bucketLock = new();
     private double _limitPerSecond;
     private int _limitBurst = 1;
+    private int _forbidTemplateListing;
     private double _tokens;
     private long _refilledAt;
 
@@ -122,6 +123,13 @@ public sealed class FakeFaults
         }
     }
 
+    /// <summary>When true, GET /v1/bots/{botId}/templates answers 403 (an account that may send templates but not list them).</summary>
+    public bool ForbidTemplateListing
+    {
+        get => Volatile.Read(ref _forbidTemplateListing) != 0;
+        set => Volatile.Write(ref _forbidTemplateListing, value ? 1 : 0);
+    }
+
     /// <summary>Scripted responses still waiting in the queue.</summary>
     public int QueuedCount => _queue.Count;
 
@@ -176,6 +184,7 @@ public sealed class FakeFaults
         RetryAfter = "1";
         RateLimitBurst = 1;
         RateLimitPerSecond = 0;
+        ForbidTemplateListing = false;
         _queue.Clear();
         lock (_rulesLock)
         {

@@ -24,6 +24,9 @@ public sealed class FakeJelouOptions
     /// </summary>
     public int CampaignCount { get; set; }
 
+    /// <summary>Generated approved templates (plantilla_0001, ...) listed after the built-in catalogue, to make the listing page.</summary>
+    public int ExtraTemplateCount { get; set; }
+
     /// <summary>Port to bind on 127.0.0.1; 0 picks a free ephemeral port.</summary>
     public int Port { get; set; }
 

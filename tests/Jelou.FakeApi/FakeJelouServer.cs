@@ -22,8 +22,9 @@ public sealed class FakeJelouServer : IAsyncDisposable
     private int _disposed;
 
     private FakeJelouServer(WebApplication app, CancellationTokenSource stopping, FakeJelouOptions options, FakeLedger ledger,
-        FakeFaults faults, int port)
+        FakeFaults faults, FakeTemplateCatalogue templates, int port)
     {
+        Templates = templates;
         _app = app;
         _stopping = stopping;
         Options = options;
@@ -48,6 +49,9 @@ public sealed class FakeJelouServer : IAsyncDisposable
     /// <summary>Fault injection; may be changed while the server runs.</summary>
     public FakeFaults Faults { get; }
 
+    /// <summary>The templates GET /v1/bots/{botId}/templates lists; may be changed while the server runs.</summary>
+    public FakeTemplateCatalogue Templates { get; }
+
     /// <summary>Starts a server and returns once it is listening.</summary>
     /// <param name="options">Settings; <see langword="null"/> uses the defaults.</param>
     /// <param name="ct">Cancels the start.</param>
@@ -61,7 +65,8 @@ public sealed class FakeJelouServer : IAsyncDisposable
         var ledger = new FakeLedger();
         var faults = new FakeFaults(options.Seed);
         var stopping = new CancellationTokenSource();
-        var handler = new FakeRequestHandler(options, ledger, faults, stopping.Token);
+        var templates = new FakeTemplateCatalogue(options.ExtraTemplateCount);
+        var handler = new FakeRequestHandler(options, ledger, faults, templates, stopping.Token);
 
         // The empty builder reads no configuration or environment (so ASPNETCORE_URLS cannot move the port) and logs nothing.
         WebApplicationBuilder builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions());
@@ -87,7 +92,7 @@ public sealed class FakeJelouServer : IAsyncDisposable
         {
             await app.StartAsync(ct).ConfigureAwait(false);
             int port = BoundPort(app);
-            return new FakeJelouServer(app, stopping, options, ledger, faults, port);
+            return new FakeJelouServer(app, stopping, options, ledger, faults, templates, port);
         }
         catch
         {

@@ -33,10 +33,12 @@ internal sealed class FakeRequestHandler
     private readonly FakeFaults _faults;
     private readonly CancellationToken _stopping;
     private readonly FakeControlEndpoints _control;
+    private readonly FakeTemplateCatalogue _templates;
     private Credentials? _credentials;
 
-    public FakeRequestHandler(FakeJelouOptions options, FakeLedger ledger, FakeFaults faults, CancellationToken stopping)
+    public FakeRequestHandler(FakeJelouOptions options, FakeLedger ledger, FakeFaults faults, FakeTemplateCatalogue templates, CancellationToken stopping)
     {
+        _templates = templates;
         _options = options;
         _ledger = ledger;
         _faults = faults;
@@ -144,9 +146,10 @@ internal sealed class FakeRequestHandler
             (int status, byte[]? error) = Check(request, route);
             if (error is null && route.Endpoint == TemplatesEndpoint)
             {
-                // A read-only call (what Test-JelouCredential uses): answers, never touches the message ledger.
-                Finish(StatusCodes.Status200OK);
-                await WriteAsync(context, StatusCodes.Status200OK, JsonBodies.EmptyTemplates).ConfigureAwait(false);
+                // A read (Get-JelouTemplate, the pre-flight, Test-JelouCredential): never touches the message ledger.
+                (status, byte[] listing) = _templates.Listing(request, route.BotId!, _faults.ForbidTemplateListing);
+                Finish(status);
+                await WriteAsync(context, status, listing).ConfigureAwait(false);
                 return;
             }
 

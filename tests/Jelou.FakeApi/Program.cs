@@ -13,6 +13,7 @@ internal static class Program
           --client-secret Y      expected client secret (default test-secret)
           --known-bot ID         repeatable; when given, other bot ids get 404
           --campaigns N          GET /v1/campaigns lists N campaigns (paged)
+          --extra-templates N    GET /v1/bots/{botId}/templates lists N generated templates after its catalogue
           --forbidden-bot ID     repeatable; these bot ids get 403
           --latency-ms N         fixed latency per API request
           --latency-jitter-ms N  extra uniform 0..N ms per API request
@@ -65,6 +66,9 @@ internal static class Program
                         break;
                     case "--campaigns":
                         options.CampaignCount = ParseInt(arg, Value(), 0, 1_000_000);
+                        break;
+                    case "--extra-templates":
+                        options.ExtraTemplateCount = ParseInt(arg, Value(), 0, 1_000_000);
                         break;
                     case "--latency-ms":
                         latencyMs = ParseInt(arg, Value(), 0, int.MaxValue);

@@ -97,6 +97,12 @@ public sealed class FakeJelouServer : IAsyncDisposable
             arguments.Add(options.CampaignCount.ToString(CultureInfo.InvariantCulture));
         }
 
+        if (options.ExtraTemplateCount > 0)
+        {
+            arguments.Add("--extra-templates");
+            arguments.Add(options.ExtraTemplateCount.ToString(CultureInfo.InvariantCulture));
+        }
+
         if (options.Seed is int seed)
         {
             arguments.Add("--seed");
@@ -306,6 +312,18 @@ public sealed class FakeFaults
 
     /// <summary>How many requests the rate-limit bucket holds.</summary>
     public int RateLimitBurst { get => ReadInt("rateLimitBurst"); set => Set("rateLimitBurst", value); }
+
+    /// <summary>When true, the template listing answers 403.</summary>
+    public bool ForbidTemplateListing
+    {
+        get
+        {
+            using JsonDocument doc = _control.Get("/_fake/faults");
+            return doc.RootElement.GetProperty("forbidTemplateListing").GetBoolean();
+        }
+
+        set => _control.Post("/_fake/faults", Json(w => w.WriteBoolean("forbidTemplateListing", value))).Dispose();
+    }
 
     /// <summary><c>Retry-After</c> sent with probabilistic 429 and 503 responses.</summary>
     public string? RetryAfter

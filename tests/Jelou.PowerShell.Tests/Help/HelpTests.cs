@@ -584,6 +584,7 @@ public sealed class HelpCmdlet
         var cmdlet = HelpFixture.Find(type.GetCustomAttributesData(), HelpFixture.Sma + ".CmdletAttribute")!;
         Name = (string)cmdlet.ConstructorArguments[0].Value! + "-" + (string)cmdlet.ConstructorArguments[1].Value!;
         SupportsShouldProcess = HelpFixture.Named<bool>(cmdlet, "SupportsShouldProcess");
+        SupportsPaging = HelpFixture.Named<bool>(cmdlet, "SupportsPaging");
         Parameters = type.GetProperties(BindingFlags.Public | BindingFlags.Instance)
             .Where(p => p.GetCustomAttributesData().Any(a => a.AttributeType.FullName == HelpFixture.Sma + ".ParameterAttribute"))
             .Select(p => new HelpParameter(p))
@@ -594,13 +595,16 @@ public sealed class HelpCmdlet
 
     public bool SupportsShouldProcess { get; }
 
+    public bool SupportsPaging { get; }
+
     public IReadOnlyList<HelpParameter> Parameters { get; }
 
     /// <summary>True when <paramref name="token"/> (without the dash) names a parameter, an alias or a common parameter of this cmdlet.</summary>
     public bool Accepts(string token) =>
         Parameters.Any(p => p.Spellings.Contains(token, StringComparer.OrdinalIgnoreCase))
         || CommonParameters.Contains(token, StringComparer.OrdinalIgnoreCase)
-        || (SupportsShouldProcess && RiskParameters.Contains(token, StringComparer.OrdinalIgnoreCase));
+        || (SupportsShouldProcess && RiskParameters.Contains(token, StringComparer.OrdinalIgnoreCase))
+        || (SupportsPaging && PagingParameters.Contains(token, StringComparer.OrdinalIgnoreCase));
 
     public static readonly string[] CommonParameters =
     [
@@ -610,6 +614,8 @@ public sealed class HelpCmdlet
     ];
 
     public static readonly string[] RiskParameters = ["WhatIf", "wi", "Confirm", "cf"];
+
+    public static readonly string[] PagingParameters = ["First", "Skip", "IncludeTotalCount"];
 
     public override string ToString() => Name;
 }

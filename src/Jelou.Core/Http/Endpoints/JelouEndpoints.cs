@@ -47,6 +47,29 @@ namespace Jelou.Http
             return client.SendAsync(CredentialCheckEndpoint.Instance, new ApiRequest(botId), options, cancellationToken);
         }
 
+        /// <summary>
+        /// Lists a bot's templates (GET /v1/bots/{botId}/templates), every page: <paramref name="query"/> is the server's
+        /// search on elementName, <paramref name="status"/> and <paramref name="category"/> its filters (null for none).
+        /// A read, retried after any transient failure. A page that fails throws its <see cref="JelouApiException"/>.
+        /// </summary>
+        public static async Task<IReadOnlyList<Templates.JelouTemplate>> GetTemplatesAsync(this JelouClient client, string botId, string? query = null, string? status = null, string? category = null, SendRequestOptions? options = null, CancellationToken cancellationToken = default)
+        {
+            ThrowIfNull(client);
+            if (string.IsNullOrWhiteSpace(botId))
+            {
+                throw new ArgumentException("The bot id is empty.", nameof(botId));
+            }
+
+            var pager = new Pager<Templates.JelouTemplate>(client, new Templates.TemplateListEndpoint(botId, query, status, category), new PageWindow(0, null), options);
+            var templates = new List<Templates.JelouTemplate>();
+            while (await pager.MoveNextAsync(cancellationToken).ConfigureAwait(false))
+            {
+                templates.Add(pager.Current);
+            }
+
+            return templates;
+        }
+
         private static void ThrowIfNull(JelouClient client)
         {
             if (client is null)

@@ -11,6 +11,12 @@ namespace Jelou.Http
     internal abstract class PagedEndpoint<T> : ApiEndpoint<ReadResult<Page<T>>>
     {
         protected PagedEndpoint(string route, int maxPageSize)
+            : this(new RouteTemplate(route), maxPageSize)
+        {
+        }
+
+        /// <summary>For a definition made per call (its filters): its route is shared, so the client's URI cache is too.</summary>
+        protected PagedEndpoint(RouteTemplate route, int maxPageSize)
             : base(HttpMethod.Get, route)
         {
             if (maxPageSize < 1)
