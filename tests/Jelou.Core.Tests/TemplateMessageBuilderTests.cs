@@ -77,6 +77,20 @@ public sealed class TemplateMessageBuilderTests
         Assert.Equal(new[] { "headerParameters[0]", "buttonParameters[1]" }, Problems(fields).Select(p => p.Field));
     }
 
+    [Theory]
+    [InlineData("System.String[]")]
+    [InlineData("System.Object[]")]
+    [InlineData("System.Collections.Generic.List`1[System.String]")]
+    public void A_list_flattened_by_Export_Csv_is_never_sent_as_a_value(string flattened)
+    {
+        var fields = Valid();
+        fields.Parameters = new[] { flattened };
+
+        var problem = Assert.Single(Problems(fields));
+        Assert.Equal("parameters[0]", problem.Field);
+        Assert.Contains("Export-Clixml", problem.Message, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void A_mis_decoded_parameter_is_never_sent()
     {

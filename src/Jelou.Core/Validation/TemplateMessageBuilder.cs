@@ -19,6 +19,9 @@ namespace Jelou.Validation
         // es, en, pt_BR, es-419, zh_Hant_TW: a language, then region or script parts.
         private static readonly Regex LanguagePattern = new("^[A-Za-z]{2,3}([_-][A-Za-z0-9]{2,8}){0,2}$", RegexOptions.CultureInvariant);
 
+        // System.String[], System.Object[], System.Collections.Generic.List`1[System.String], ...
+        private static readonly Regex TypeNamePattern = new(@"^System\.[A-Za-z0-9_.`]+(\[\]|\[[A-Za-z0-9_.`, ]+\])$", RegexOptions.CultureInvariant);
+
         /// <summary>Builds the body, or throws with every problem found.</summary>
         /// <exception cref="JelouValidationException">The fields break one or more rules.</exception>
         public static TemplateMessage Build(TemplateMessageFields fields) =>
@@ -133,6 +136,11 @@ namespace Jelou.Validation
                     check.Add(name, body
                         ? $"is empty; the value for {{{{{i + 1}}}}} must have text, or WhatsApp refuses the template."
                         : "is empty; every value must have text, or WhatsApp refuses the template.");
+                }
+                else if (TypeNamePattern.IsMatch(value))
+                {
+                    // What Export-Csv writes for a list: sending it would put "System.String[]" in front of a customer.
+                    check.Add(name, $"is '{RuleChecker.Preview(value!)}', the name PowerShell writes for a list, not a value: a report exported with Export-Csv keeps no lists. Pipe the result objects back in, or keep the report with Export-Clixml.");
                 }
                 else
                 {
