@@ -83,7 +83,7 @@ namespace Jelou.PowerShell.Commands
         [AllowEmptyString]
         [AllowNull]
         [NoScriptBlockText]
-        [PSDefaultValue(Help = "text, or inferred from -MediaUrl")]
+        [PSDefaultValue(Help = "None (text, or inferred from -MediaUrl)")]
         public string? Type { get; set; }
 
         /// <summary>The public HTTPS URL of the header's image, document or video.</summary>
