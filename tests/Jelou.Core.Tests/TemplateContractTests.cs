@@ -82,6 +82,8 @@ public sealed class TemplateContractTests : IClassFixture<FakeServerFixture>
     [Fact]
     public void Every_template_type_is_a_type_the_endpoint_documents()
     {
+        var declared = OpenApiContract.Document()["components"]!["schemas"]![Schema]!["properties"]!.AsObject().Select(p => p.Key).ToList();
+        Assert.All(TemplateMessageDescriptors.Catalog.All.SelectMany(d => d.Fields), rule => Assert.Contains(rule.Wire, declared));
         Assert.Equal(TemplateTypes.All, TemplateMessageDescriptors.Catalog.Names);
         Assert.All(TemplateMessageDescriptors.Catalog.All, d => Assert.Equal(Schema, d.Schema));
         var description = OpenApiContract.Document()["components"]!["schemas"]![Schema]!["properties"]!["type"]!["description"]!.GetValue<string>();

@@ -109,6 +109,18 @@ public sealed class TemplateSendTests : IClassFixture<FakeServerFixture>
     }
 
     [Fact]
+    public void Words_echoed_from_the_request_are_not_the_servers_verdict()
+    {
+        var endpoint = new HsmSendEndpoint(new[] { "593999999999" }, "aviso_template_not_found");
+        var refused = new JelouApiException(JelouErrorKind.InvalidRequest, "refused", 400);
+        var body = Encoding.UTF8.GetBytes("""{"message":["Invalid destination"],"status":"failed","_metadata":{"error":{},"body":{"elementName":"aviso_template_not_found","parameters":["Template does not exist"]}}}""");
+
+        var result = endpoint.Complete(new ApiAnswer(400, body, refused, 1, TimeSpan.Zero, Array.Empty<string>(), null));
+
+        Assert.Same(refused, result.Error);
+    }
+
+    [Fact]
     public void Another_refusal_keeps_the_id_of_its_status()
     {
         var endpoint = new HsmSendEndpoint(new[] { "593999999999" }, "recordatorio_pago");

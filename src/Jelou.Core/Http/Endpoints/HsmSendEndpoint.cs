@@ -89,23 +89,36 @@ namespace Jelou.Http
             };
         }
 
+        // Only the server's own words: the older error echoes the request under _metadata.body, and a template name or a
+        // value there must not read as the server's verdict.
         private static bool SaysTemplateIsMissing(byte[] body)
         {
-            string text;
             try
             {
-                text = System.Text.Encoding.UTF8.GetString(body);
+                using var document = JsonDocument.Parse(body);
+                if (document.RootElement.ValueKind != JsonValueKind.Object || !document.RootElement.TryGetProperty("message", out var message))
+                {
+                    return false;
+                }
+
+                return message.ValueKind switch
+                {
+                    JsonValueKind.String => IsMissing(message.GetString()),
+                    JsonValueKind.Array => message.EnumerateArray().Any(m => m.ValueKind == JsonValueKind.String && IsMissing(m.GetString())),
+                    _ => false,
+                };
             }
-            catch (ArgumentException)
+            catch (Exception ex) when (ex is JsonException or ArgumentException)
             {
                 return false;
             }
-
-            // The documented wording, and the two ways a template-specific refusal is worded elsewhere.
-            return text.IndexOf("template does not exist", StringComparison.OrdinalIgnoreCase) >= 0
-                || text.IndexOf("template not found", StringComparison.OrdinalIgnoreCase) >= 0
-                || (text.IndexOf("template", StringComparison.OrdinalIgnoreCase) >= 0 && text.IndexOf("not approved", StringComparison.OrdinalIgnoreCase) >= 0);
         }
+
+        // The documented wording, and the two ways a template-specific refusal is worded elsewhere.
+        private static bool IsMissing(string? text) => text is not null
+            && (text.IndexOf("template does not exist", StringComparison.OrdinalIgnoreCase) >= 0
+                || text.IndexOf("template not found", StringComparison.OrdinalIgnoreCase) >= 0
+                || (text.IndexOf("template", StringComparison.OrdinalIgnoreCase) >= 0 && text.IndexOf("not approved", StringComparison.OrdinalIgnoreCase) >= 0));
 
         /// <summary>The answer's ids by destination (digits only), or null when the body is not an array of entries.</summary>
         internal static Dictionary<string, string?>? ReadIds(byte[]? body)
