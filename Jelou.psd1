@@ -13,6 +13,7 @@
     CmdletsToExport        = @(
         'Send-JelouBotMessage'
         'Send-JelouRoomMessage'
+        'Send-JelouTemplate'
         'Set-JelouCredential'
         'Get-JelouCredential'
         'Remove-JelouCredential'

@@ -4,10 +4,10 @@ namespace Jelou.FakeApi;
 
 /// <summary>One message accepted by the fake server.</summary>
 /// <param name="Sequence">1-based acceptance number.</param>
-/// <param name="Endpoint"><c>"bot"</c> for <c>/v1/bots/{botId}/messages</c>, <c>"room"</c> for <c>/v1/rooms/{roomId}/message</c>.</param>
+/// <param name="Endpoint"><c>"bot"</c> for <c>/v1/bots/{botId}/messages</c>, <c>"room"</c> for <c>/v1/rooms/{roomId}/message</c>, <c>"hsm"</c> for <c>/v2/whatsapp/{botId}/hsm</c> (one entry per destination).</param>
 /// <param name="BotId">Bot id from the path (bot endpoint only).</param>
 /// <param name="RoomId">Room id from the path (room endpoint only).</param>
-/// <param name="UserId"><c>userId</c> of a bot message, <c>senderId</c> of a room message.</param>
+/// <param name="UserId"><c>userId</c> of a bot message, <c>senderId</c> of a room message, the destination of an HSM.</param>
 /// <param name="Type"><c>type</c> of a bot message, the first message's <c>type</c> of a room message.</param>
 /// <param name="Body">Raw JSON request body as received, UTF-8 decoded.</param>
 /// <param name="MessageId">Id returned to the client: <c>msg_</c> + sequence.</param>

@@ -174,6 +174,12 @@ internal sealed class FakeRequestHandler
                 return;
             }
 
+            if (route.Endpoint == FakeHsm.Endpoint)
+            {
+                await AnswerHsmAsync(context, route, body, receivedAt, dropAfterAccept, Finish).ConfigureAwait(false);
+                return;
+            }
+
             FakeLedgerEntry entry = _ledger.Accept(route.Endpoint, route.BotId, route.RoomId, body.UserId, body.Type, body.Text,
                 receivedAt, request.Headers.UserAgent, request.ContentType, dropAfterAccept);
             if (dropAfterAccept)
@@ -201,6 +207,35 @@ internal sealed class FakeRequestHandler
             Finish(0);
             body.Dispose();
         }
+    }
+
+    /// <summary>POST /v2/whatsapp/{botId}/hsm after the shared checks: refused in the older HSM shape, or one ledger entry per destination.</summary>
+    private async Task AnswerHsmAsync(HttpContext context, Route route, RequestBody body, DateTimeOffset receivedAt, bool dropAfterAccept, Action<int, string?> finish)
+    {
+        if (FakeHsm.Refusal(body.Root) is { } refusal)
+        {
+            finish(StatusCodes.Status400BadRequest, null);
+            await WriteAsync(context, StatusCodes.Status400BadRequest, refusal).ConfigureAwait(false);
+            return;
+        }
+
+        var sent = new List<(string Destination, string Id)>();
+        foreach (string destination in FakeHsm.Destinations(body.Root))
+        {
+            FakeLedgerEntry entry = _ledger.Accept(route.Endpoint, route.BotId, null, destination, body.Type, body.Text,
+                receivedAt, context.Request.Headers.UserAgent, context.Request.ContentType, dropAfterAccept);
+            sent.Add((destination, entry.MessageId));
+        }
+
+        if (dropAfterAccept)
+        {
+            finish(0, sent[0].Id);
+            context.Abort();
+            return;
+        }
+
+        finish(StatusCodes.Status200OK, sent[0].Id);
+        await WriteAsync(context, StatusCodes.Status200OK, FakeHsm.Answer(sent)).ConfigureAwait(false);
     }
 
     private (int Status, byte[]? Error) Check(HttpRequest request, Route route)
@@ -448,6 +483,11 @@ internal sealed class FakeRequestHandler
                 {
                     return new Route(RoomEndpoint, null, roomId);
                 }
+
+                if (FakeHsm.BotId(path) is { } hsmBot)
+                {
+                    return new Route(FakeHsm.Endpoint, hsmBot, null);
+                }
             }
 
             if (HttpMethods.IsGet(method) && TryId(path, BotPrefix, TemplatesSuffix) is { } templatesBot)
@@ -491,6 +531,9 @@ internal sealed class FakeRequestHandler
         public string? Type { get; private set; }
 
         public string Text => _text ??= _buffer is null ? string.Empty : Encoding.UTF8.GetString(_buffer, 0, _length);
+
+        /// <summary>The parsed body; only after <see cref="Validate"/> passed.</summary>
+        public JsonElement Root => _document!.RootElement;
 
         public async Task ReadAsync(HttpRequest request, Route route, CancellationToken ct)
         {
@@ -550,6 +593,10 @@ internal sealed class FakeRequestHandler
             {
                 issues = [new ValidationIssue("body", "The body must be a JSON object", "El cuerpo debe ser un objeto JSON")];
             }
+            else if (route.Endpoint == FakeHsm.Endpoint)
+            {
+                issues = FakeHsm.Validate(root);
+            }
             else if (route.Endpoint == BotEndpoint)
             {
                 CheckString(root, "type", allowEmpty: true, ref issues);
@@ -599,6 +646,11 @@ internal sealed class FakeRequestHandler
             {
                 UserId = StringOrNull(root, "userId");
                 Type = StringOrNull(root, "type");
+            }
+            else if (route.Endpoint == FakeHsm.Endpoint)
+            {
+                UserId = FakeHsm.FirstDestination(root);
+                Type = StringOrNull(root, "type") ?? "text";
             }
             else
             {

@@ -60,7 +60,16 @@ namespace Jelou.Http
         public bool PossiblyDelivered { get; init; }
 
         /// <summary>A stable identifier for scripts and ErrorRecords, such as <c>JelouRateLimited</c>.</summary>
-        public string ErrorId => ErrorIdFor(Kind, PossiblyDelivered);
+        /// <remarks>
+        /// Follows from <see cref="Kind"/>, unless an endpoint knows the failure more precisely (JelouTemplateNotFound).
+        /// </remarks>
+        public string ErrorId
+        {
+            get => errorId ?? ErrorIdFor(Kind, PossiblyDelivered);
+            init => errorId = value;
+        }
+
+        private readonly string? errorId;
 
         /// <summary>True for failures that would fail every further message the same way (bad credentials, wrong bot).</summary>
         public bool IsAccountLevel => Kind is JelouErrorKind.Authentication or JelouErrorKind.PermissionDenied or JelouErrorKind.NotFound;

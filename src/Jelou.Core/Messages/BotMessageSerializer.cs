@@ -35,6 +35,10 @@ namespace Jelou.Messages
         public static byte[] Serialize(RoomMessageRequest request) =>
             Write(request, static (writer, r) => JsonSerializer.Serialize(writer, r, JelouJsonContext.Default.RoomMessageRequest));
 
+        /// <summary>Serializes a template send (the HSM endpoint's body) to UTF-8 JSON.</summary>
+        public static byte[] Serialize(TemplateMessage message) =>
+            Write(message ?? throw new ArgumentNullException(nameof(message)), static (writer, m) => JsonSerializer.Serialize(writer, m, JelouJsonContext.Default.TemplateMessage));
+
         private static byte[] Write<T>(T value, Action<Utf8JsonWriter, T> write)
         {
             // One buffer and writer per thread, reset for each body: a batch serializes one body per row, and nothing

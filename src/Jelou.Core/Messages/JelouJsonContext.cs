@@ -19,6 +19,7 @@ namespace Jelou.Messages
     [JsonSerializable(typeof(Contact))]
     [JsonSerializable(typeof(List<Contact>))]
     [JsonSerializable(typeof(RoomMessageRequest))]
+    [JsonSerializable(typeof(TemplateMessage))]
     internal sealed partial class JelouJsonContext : JsonSerializerContext
     {
         /// <summary>

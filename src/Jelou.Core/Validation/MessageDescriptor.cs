@@ -3,7 +3,7 @@ namespace Jelou.Validation
     // One descriptor per message type
     // ---------------------------------
     // A message type is described once, in BotMessageDescriptors.cs (bot messages) or RoomMessageDescriptors.cs (room
-    // messages): its name, the other names -Type accepts, the file extensions that infer it, the OpenAPI schema its
+    // messages), and a template type in TemplateMessageDescriptors.cs: its name, the other names -Type accepts, the file extensions that infer it, the OpenAPI schema its
     // body must satisfy, and the fields it carries with the wire name, whether each is required and the rule that
     // checks it. The builder takes the unused-field check, the -Type names and the type list (BotMessageTypes.All)
     // from there, and ContractTests compares every descriptor with shared/jelou-openapi.json.

@@ -248,6 +248,19 @@ public sealed partial class HelpTests(HelpFixture help) : IClassFixture<HelpFixt
     }
 
     [Fact]
+    public void About_Jelou_says_which_cmdlet_to_use_inside_and_outside_the_24_hour_window()
+    {
+        var window = Section(help.AboutText, "THE 24-HOUR WINDOW AND TEMPLATES");
+        Assert.Contains("/v2/whatsapp/{botId}/hsm", window, StringComparison.Ordinal);
+        Assert.DoesNotContain("does not send templates", window, StringComparison.Ordinal);
+        var choice = window.Substring(window.IndexOf("Which cmdlet to use", StringComparison.Ordinal));
+        foreach (var cmdlet in new[] { "Send-JelouBotMessage", "Send-JelouRoomMessage", "Send-JelouTemplate" })
+        {
+            Assert.Contains(cmdlet, choice, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
     public void About_Jelou_lists_every_limit_the_module_enforces()
     {
         var limits = Section(help.AboutText, "LIMITS");

@@ -12,9 +12,19 @@ namespace Jelou.Http
     {
         private static readonly RouteTemplate SharedRoute = new("v2/whatsapp/{botId}/hsm");
         private readonly IReadOnlyList<string> destinations;
+        private readonly string? template;
 
-        public HsmSendEndpoint(IReadOnlyList<string> destinations)
-            : base(HttpMethod.Post, SharedRoute) => this.destinations = destinations ?? throw new ArgumentNullException(nameof(destinations));
+        /// <param name="destinations">The numbers asked for, whose outcomes are read from the answer.</param>
+        /// <param name="template">The template's name, for the error when the API says it does not exist.</param>
+        public HsmSendEndpoint(IReadOnlyList<string> destinations, string? template = null)
+            : base(HttpMethod.Post, SharedRoute)
+        {
+            this.destinations = destinations ?? throw new ArgumentNullException(nameof(destinations));
+            this.template = template;
+        }
+
+        /// <summary>The error id of an answer that says the template does not exist or is not approved.</summary>
+        public const string TemplateNotFoundId = "JelouTemplateNotFound";
 
         public override FailureText Text => FailureText.Message;
 
@@ -25,6 +35,7 @@ namespace Jelou.Http
             var error = answer.Error ?? (ReportedStatus.Failure(answer.Body) is { } reported ? answer.ReportedFailure(reported) : null);
             if (error is not null)
             {
+                error = MissingTemplate(error, answer.Body) ?? error;
                 var failed = destinations.Select(d => new DestinationOutcome(d, null, error)).ToList();
                 return new HsmSendResult(failed, answer.Status, answer.Attempts, answer.Duration, error, answer.RetryReasons);
             }
@@ -54,6 +65,60 @@ namespace Jelou.Http
 
             return new HsmSendResult(outcomes, answer.Status, answer.Attempts, answer.Duration, null, answer.RetryReasons);
         }
+
+        /// <summary>
+        /// The older HSM error, <c>{"message":["Template does not exist"],"status":"failed","_metadata":{...}}</c>
+        /// (jelou-api.md §5.1), whatever status it comes with: a failure of its own (JelouTemplateNotFound, kind NotFound),
+        /// since every other row of the batch would fail the same way. Null for any other failure.
+        /// </summary>
+        internal JelouApiException? MissingTemplate(JelouApiException error, byte[]? body)
+        {
+            if (error.PossiblyDelivered || body is not { Length: > 0 } || !SaysTemplateIsMissing(body))
+            {
+                return null;
+            }
+
+            var name = template is null ? "The template" : $"Template '{template}'";
+            var message = $"{error.Message} {name} does not exist for this bot or is not approved by WhatsApp: check its name (elementName) and language, and that its status is APPROVED; Get-JelouTemplate lists the bot's templates.";
+            return new JelouApiException(JelouErrorKind.NotFound, message, error.StatusCode, error)
+            {
+                ErrorId = TemplateNotFoundId,
+                ErrorCode = error.ErrorCode,
+                ErrorKey = error.ErrorKey,
+                ApiMessage = error.ApiMessage,
+            };
+        }
+
+        // Only the server's own words: the older error echoes the request under _metadata.body, and a template name or a
+        // value there must not read as the server's verdict.
+        private static bool SaysTemplateIsMissing(byte[] body)
+        {
+            try
+            {
+                using var document = JsonDocument.Parse(body);
+                if (document.RootElement.ValueKind != JsonValueKind.Object || !document.RootElement.TryGetProperty("message", out var message))
+                {
+                    return false;
+                }
+
+                return message.ValueKind switch
+                {
+                    JsonValueKind.String => IsMissing(message.GetString()),
+                    JsonValueKind.Array => message.EnumerateArray().Any(m => m.ValueKind == JsonValueKind.String && IsMissing(m.GetString())),
+                    _ => false,
+                };
+            }
+            catch (Exception ex) when (ex is JsonException or ArgumentException)
+            {
+                return false;
+            }
+        }
+
+        // The documented wording, and the two ways a template-specific refusal is worded elsewhere.
+        private static bool IsMissing(string? text) => text is not null
+            && (text.IndexOf("template does not exist", StringComparison.OrdinalIgnoreCase) >= 0
+                || text.IndexOf("template not found", StringComparison.OrdinalIgnoreCase) >= 0
+                || (text.IndexOf("template", StringComparison.OrdinalIgnoreCase) >= 0 && text.IndexOf("not approved", StringComparison.OrdinalIgnoreCase) >= 0));
 
         /// <summary>The answer's ids by destination (digits only), or null when the body is not an array of entries.</summary>
         internal static Dictionary<string, string?>? ReadIds(byte[]? body)

@@ -33,6 +33,29 @@ namespace Jelou.Http
         }
 
         /// <summary>
+        /// Sends one approved template to its one destination (POST /v2/whatsapp/{botId}/hsm). The outcome's message id
+        /// is the id the answer gives this destination; a 2xx that does not list it is not a success.
+        /// </summary>
+        public static async Task<SendOutcome> SendTemplateAsync(this JelouClient client, string botId, TemplateMessage message, SendRequestOptions? options = null, CancellationToken cancellationToken = default)
+        {
+            ThrowIfNull(client);
+            if (string.IsNullOrWhiteSpace(botId))
+            {
+                throw new ArgumentException("The bot id is empty.", nameof(botId));
+            }
+
+            if (message is null)
+            {
+                throw new ArgumentNullException(nameof(message));
+            }
+
+            var endpoint = new HsmSendEndpoint(message.Destinations, message.ElementName);
+            var sent = await client.SendAsync(endpoint, new ApiRequest(botId, new JsonBody(BotMessageSerializer.Serialize(message))), options, cancellationToken).ConfigureAwait(false);
+            var outcome = sent.Destinations[0];
+            return new SendOutcome(outcome.MessageId, sent.HttpStatus, sent.Attempts, sent.Duration, outcome.Error, sent.RetryReasons);
+        }
+
+        /// <summary>
         /// Checks that the credential works for a bot without sending anything: GET /v1/bots/{botId}/templates, a read
         /// that changes nothing, so it is retried after any transient failure.
         /// </summary>

@@ -1,0 +1,340 @@
+using System.Collections;
+using System.Globalization;
+using System.Management.Automation;
+using Jelou.Bulk;
+using Jelou.Http;
+using Jelou.Messages;
+using Jelou.Results;
+using Jelou.Validation;
+
+namespace Jelou.PowerShell.Commands
+{
+    /// <summary>
+    /// <para type="synopsis">Sends an approved WhatsApp template (HSM) through a Jelou bot: the way to reach a customer outside the 24-hour window.</para>
+    /// </summary>
+    /// <remarks>
+    /// One request per row, with one destination, on the same bulk engine as the other sends. The body values come
+    /// from -Parameter (a delay-bind script block for a mail merge) or, when it is not given, from the row's
+    /// param1..paramN columns.
+    /// </remarks>
+    [Cmdlet(VerbsCommunications.Send, "JelouTemplate", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
+    [OutputType(typeof(JelouTemplateResult))]
+    public sealed class SendJelouTemplateCommand : SendCommandBase
+    {
+        private protected override string JournalKind => "template";
+
+        /// <summary>The bot that sends the template.</summary>
+        [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
+        [Alias("bot_id", "Bot")]
+        [AllowEmptyString]
+        [NoScriptBlockText]
+        public string BotId { get; set; } = string.Empty;
+
+        /// <summary>The recipient: the phone number with country code and no '+', such as 593999999999.</summary>
+        [Parameter(Position = 1, ValueFromPipelineByPropertyName = true)]
+        [Alias("user_id", "User", "Phone", "phone_number", "PhoneNumber", "To", "Recipient", "Telefono", "Celular", "Numero", "Destination")]
+        [AllowEmptyString]
+        [AllowNull]
+        [NoScriptBlockText]
+        public string? UserId { get; set; }
+
+        /// <summary>The approved template's name (its elementName), such as recordatorio_pago.</summary>
+        [Parameter(Mandatory = true, Position = 2, ValueFromPipelineByPropertyName = true)]
+        [Alias("ElementName", "Template", "Plantilla", "element_name", "template_name")]
+        [AllowEmptyString]
+        [NoScriptBlockText]
+        public string TemplateName { get; set; } = string.Empty;
+
+        /// <summary>The template's language code, such as es, en or pt_BR.</summary>
+        [Parameter(ValueFromPipelineByPropertyName = true)]
+        [Alias("Idioma", "Lang", "language_code")]
+        [AllowEmptyString]
+        [AllowNull]
+        [NoScriptBlockText]
+        public string? Language { get; set; }
+
+        /// <summary>The body values for {{1}}..{{n}}, in order; a script block such as { $_.nombre, $_.monto } runs once per row.</summary>
+        [Parameter(ValueFromPipelineByPropertyName = true)]
+        [Alias("Parameters", "Params", "Parametros")]
+        [AllowNull]
+        [AllowEmptyCollection]
+        [NoScriptBlockText]
+        [PSDefaultValue(Help = "None (the row's param1..paramN columns, in order)")]
+        public string[]? Parameter { get; set; }
+
+        /// <summary>The values of the template's header variables, in order.</summary>
+        [Parameter(ValueFromPipelineByPropertyName = true)]
+        [Alias("HeaderParameters", "header_parameters")]
+        [AllowNull]
+        [AllowEmptyCollection]
+        [NoScriptBlockText]
+        public string[]? HeaderParameter { get; set; }
+
+        /// <summary>The dynamic part of each URL button's address, in button order.</summary>
+        [Parameter(ValueFromPipelineByPropertyName = true)]
+        [Alias("ButtonParameters", "button_parameters", "DynamicUrlParameter")]
+        [AllowNull]
+        [AllowEmptyCollection]
+        [NoScriptBlockText]
+        public string[]? ButtonParameter { get; set; }
+
+        /// <summary>The template type: text, image, document or video; inferred from -MediaUrl when omitted.</summary>
+        [Parameter(ValueFromPipelineByPropertyName = true)]
+        [Alias("template_type", "TemplateType", "Tipo")]
+        [ArgumentCompleter(typeof(MessageTypeCompleter))]
+        [AllowEmptyString]
+        [AllowNull]
+        [NoScriptBlockText]
+        [PSDefaultValue(Help = "None (text, or inferred from -MediaUrl)")]
+        public string? Type { get; set; }
+
+        /// <summary>The public HTTPS URL of the header's image, document or video.</summary>
+        [Parameter(ValueFromPipelineByPropertyName = true)]
+        [Alias("media_url", "Media", "image_url", "file_url", "document_url", "video_url")]
+        [AllowEmptyString]
+        [AllowNull]
+        [NoScriptBlockText]
+        public string? MediaUrl { get; set; }
+
+        /// <summary>The file name the recipient sees for a document.</summary>
+        [Parameter(ValueFromPipelineByPropertyName = true)]
+        [Alias("file_name")]
+        [AllowEmptyString]
+        [AllowNull]
+        [NoScriptBlockText]
+        public string? FileName { get; set; }
+
+        /// <summary>The campaign the send belongs to, for Jelou's reports.</summary>
+        [Parameter(ValueFromPipelineByPropertyName = true)]
+        [Alias("campaign_id", "Campaign")]
+        [AllowEmptyString]
+        [AllowNull]
+        [NoScriptBlockText]
+        public string? CampaignId { get; set; }
+
+        /// <summary>The pipeline row itself, kept so each result and error carries it; a result of this cmdlet is resent.</summary>
+        [Parameter(ValueFromPipeline = true, DontShow = true)]
+        public PSObject? InputObject { get; set; }
+
+        private HashSet<string> givenOnCommandLine = new(StringComparer.OrdinalIgnoreCase);
+
+        private protected override string Activity => "Sending Jelou templates";
+
+        // A template the API says does not exist is kind NotFound: every further row would fail the same way.
+        private protected override Func<JelouApiException, bool> IsBatchFatal => e => e.IsAccountLevel || e.ErrorId == HsmSendEndpoint.TemplateNotFoundId;
+
+        /// <summary>Notes which parameters the command line gives, before any row binds.</summary>
+        protected override void BeginProcessing()
+        {
+            base.BeginProcessing();
+            givenOnCommandLine = new HashSet<string>(MyInvocation.BoundParameters.Keys, StringComparer.OrdinalIgnoreCase);
+
+            // PRE-FLIGHT SEAM (issue 14, TemplatePreflight from branch tplget): read -SkipTemplateCheck here, once, and make
+            // the batch's template cache; the templates themselves are fetched on first use, in ProcessRecord below.
+        }
+
+        /// <summary>Reads and validates the row, asks ShouldProcess and queues it.</summary>
+        protected override void ProcessRecord()
+        {
+            // A result of this cmdlet piped back in: the template comes from its Content (its columns that bind by
+            // name are a summary); the original row stays with it.
+            var previous = InputObject?.BaseObject as JelouTemplateResult;
+            var result = new JelouTemplateResult
+            {
+                Row = NextPosition(),
+                BotId = BotId?.Trim(),
+                UserId = UserId?.Trim(),
+                TemplateName = TemplateName?.Trim(),
+                Language = string.IsNullOrWhiteSpace(Language) ? null : Language!.Trim(),
+                InputObject = previous is null ? InputObject : previous.InputObject,
+            };
+
+            TemplateMessage message;
+            try
+            {
+                if (DictionaryRow.UnboundKeys(InputObject, MyInvocation.MyCommand, givenOnCommandLine) is { Count: > 0 } keys)
+                {
+                    throw new JelouValidationException(DictionaryRow.Problem(InputObject!, keys, "Send-JelouTemplate", "@{ userId = '593987654321'; param1 = 'María' }"));
+                }
+
+                var fields = previous?.Content is { } sent ? Resend(sent) : ReadFields();
+                result.Content = fields;
+                result.UserId = fields.UserId?.Trim();
+                result.TemplateName = fields.TemplateName?.Trim();
+                result.Language = string.IsNullOrWhiteSpace(fields.Language) ? null : fields.Language!.Trim();
+                result.Parameters = fields.Parameters;
+
+                var valid = TemplateMessageBuilder.TryBuild(fields, out var built, out var problems, out var type);
+                result.Type = type;
+                if (string.IsNullOrWhiteSpace(BotId))
+                {
+                    problems = new[] { new ValidationProblem("botId", "is empty; give -BotId or a botId column.") }.Concat(problems).ToList();
+                    valid = false;
+                }
+
+                if (!valid || built is null)
+                {
+                    throw new JelouValidationException(problems);
+                }
+
+                message = built;
+            }
+            catch (Exception ex) when (ex is JelouValidationException or ArgumentException)
+            {
+                Skip(result, ex as JelouValidationException ?? new JelouValidationException(ex.Message, ex));
+                return;
+            }
+
+            if (result.UserId is { Length: > 0 } written && !string.Equals(written, message.Destination, StringComparison.Ordinal))
+            {
+                WriteVerbose($"Row {result.Row}: userId '{written}' is a phone number written with formatting; sending to {message.Destination}.");
+            }
+
+            result.UserId = message.Destination;
+
+            // PRE-FLIGHT SEAM (issue 14, TemplatePreflight from branch tplget): check the row against its template here,
+            // before ShouldSend, so -WhatIf runs the whole pre-flight. A row that breaks a template rule is Skip()ped; a
+            // template that is missing or not approved throws a terminating error before the first request.
+            var botId = result.BotId!;
+            var target = $"{message.Destination} via bot {botId}";
+            var action = $"Send template '{message.ElementName}'" + (message.Parameters is { Count: > 0 } values ? $" ({Preview(string.Join(", ", values))})" : string.Empty);
+            // The key comes from the body the client sends, so the same CSV row gives the same key on every run.
+            if (!ShouldSendAfterJournal(result, "POST v2/whatsapp/" + botId + "/hsm", message.Destination, BotMessageSerializer.Serialize(message), target, null, out var record)
+                || !ShouldSend(result, target, action))
+            {
+                return;
+            }
+
+            Submit(new BulkItem(result, (client, options, token) => client.SendTemplateAsync(botId, message, options, token)) { JournalRow = record });
+        }
+
+        private TemplateMessageFields ReadFields() => new()
+        {
+            UserId = UserId,
+            TemplateName = TemplateName,
+            Language = Language,
+            Type = Type,
+            Parameters = Parameter ?? ParameterColumns(InputObject),
+            HeaderParameters = HeaderParameter,
+            ButtonParameters = ButtonParameter,
+            MediaUrl = MediaUrl,
+            FileName = FileName,
+            CampaignId = CampaignId,
+        };
+
+        // The fields of a result being resent: the ones it was sent with, except what the command line gives.
+        private TemplateMessageFields Resend(TemplateMessageFields sent)
+        {
+            var merged = sent.Clone();
+            var given = ReadFields();
+            bool Given(string name) => givenOnCommandLine.Contains(name);
+            if (Given(nameof(UserId)))
+            {
+                merged.UserId = given.UserId;
+            }
+
+            if (Given(nameof(TemplateName)))
+            {
+                merged.TemplateName = given.TemplateName;
+            }
+
+            if (Given(nameof(Language)))
+            {
+                merged.Language = given.Language;
+            }
+
+            if (Given(nameof(Type)))
+            {
+                merged.Type = given.Type;
+            }
+
+            if (Given(nameof(Parameter)))
+            {
+                merged.Parameters = given.Parameters;
+            }
+
+            if (Given(nameof(HeaderParameter)))
+            {
+                merged.HeaderParameters = given.HeaderParameters;
+            }
+
+            if (Given(nameof(ButtonParameter)))
+            {
+                merged.ButtonParameters = given.ButtonParameters;
+            }
+
+            if (Given(nameof(MediaUrl)))
+            {
+                merged.MediaUrl = given.MediaUrl;
+            }
+
+            if (Given(nameof(FileName)))
+            {
+                merged.FileName = given.FileName;
+            }
+
+            if (Given(nameof(CampaignId)))
+            {
+                merged.CampaignId = given.CampaignId;
+            }
+
+            return merged;
+        }
+
+        /// <summary>
+        /// The row's param1, param2, ... columns (any case), in number order; null when it has none. A gap in the
+        /// numbering is an error, never closed up: values would land in the wrong placeholders.
+        /// </summary>
+        internal static IReadOnlyList<string?>? ParameterColumns(PSObject? row)
+        {
+            if (row is null || row.BaseObject is JelouSendResult)
+            {
+                return null;
+            }
+
+            SortedDictionary<int, string?>? found = null;
+            void Consider(string name, object? value)
+            {
+                if (name.Length > 5 && name.StartsWith("param", StringComparison.OrdinalIgnoreCase)
+                    && int.TryParse(name.Substring(5), NumberStyles.None, CultureInfo.InvariantCulture, out var number) && number >= 1)
+                {
+                    (found ??= new SortedDictionary<int, string?>())[number] = value is null ? null : LanguagePrimitives.ConvertTo<string>(value is PSObject p ? p.BaseObject : value);
+                }
+            }
+
+            if (row.BaseObject is IDictionary dictionary)
+            {
+                foreach (DictionaryEntry entry in dictionary)
+                {
+                    Consider(Convert.ToString(entry.Key, CultureInfo.InvariantCulture) ?? string.Empty, entry.Value);
+                }
+            }
+            else
+            {
+                foreach (var property in row.Properties)
+                {
+                    if (property.MemberType is PSMemberTypes.NoteProperty or PSMemberTypes.Property)
+                    {
+                        Consider(property.Name, property.Value);
+                    }
+                }
+            }
+
+            if (found is null)
+            {
+                return null;
+            }
+
+            var last = found.Keys.Max();
+            for (var i = 1; i <= last; i++)
+            {
+                if (!found.ContainsKey(i))
+                {
+                    throw new JelouValidationException(new[] { new ValidationProblem("param" + i.ToString(CultureInfo.InvariantCulture), $"is missing, but the row has a param{last.ToString(CultureInfo.InvariantCulture)} column; number the columns param1, param2, ... without a gap, one per {{{{n}}}} of the template.") });
+                }
+            }
+
+            return found.Values.ToArray();
+        }
+    }
+}
