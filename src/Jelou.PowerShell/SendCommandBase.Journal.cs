@@ -45,9 +45,8 @@ namespace Jelou.PowerShell
         private protected abstract string JournalKind { get; }
 
         /// <summary>Opens the journal before the first row is read, so a bad one stops the command before anything is sent.</summary>
-        protected override void BeginProcessing()
+        private void OpenJournal()
         {
-            base.BeginProcessing();
             var path = MyInvocation.BoundParameters.ContainsKey(nameof(JournalPath)) ? JournalPath : ModuleState.Defaults.JournalPath;
             if (string.IsNullOrEmpty(path) || IsWhatIf())
             {

@@ -95,6 +95,34 @@ namespace Jelou.PowerShell
         /// <summary>Reports a row that is not sent (Skipped, WhatIf).</summary>
         private protected void Report(JelouSendResult result, Exception? error) => Write(Engine.Record(result, error));
 
+        /// <summary>
+        /// The parameters the command line gives, noted before any row binds: a result piped back in is resent as it was,
+        /// except for these.
+        /// </summary>
+        private protected ISet<string> GivenOnCommandLine { get; private set; } = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+
+        /// <summary>Notes what the command line gives and opens the journal, before the first row is read.</summary>
+        protected override void BeginProcessing()
+        {
+            base.BeginProcessing();
+            GivenOnCommandLine = new HashSet<string>(MyInvocation.BoundParameters.Keys, StringComparer.OrdinalIgnoreCase);
+            OpenJournal();
+        }
+
+        /// <summary>
+        /// Returns the recipient sent to, saying in Verbose output when it differs from the one written: the only change the
+        /// core makes to a recipient is a phone number written with formatting becoming its digits.
+        /// </summary>
+        private protected string NoteRecipient(long row, string? written, string sentTo)
+        {
+            if (written is { Length: > 0 } && !string.Equals(written, sentTo, StringComparison.Ordinal))
+            {
+                WriteVerbose($"Row {row}: userId '{written}' is a phone number written with formatting; sending to {sentTo}.");
+            }
+
+            return sentTo;
+        }
+
         /// <summary>Queues a row; completed rows are written meanwhile.</summary>
         private protected void Submit(BulkItem item)
         {

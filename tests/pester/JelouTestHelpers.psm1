@@ -568,6 +568,83 @@ function ConvertTo-Utf8BomFile {
     [System.IO.File]::WriteAllText($Path, $Text, (New-Object System.Text.UTF8Encoding($true)))
 }
 
+# Runs $Script (with the parameters Uri and Credential of the fake API) in a new PowerShell instance of this process and returns
+# every progress record, verbose message and output object it wrote, each with T, the milliseconds since the
+# command started. Records written within one poll share a T, in the order they were written.
+function Watch-Send {
+    [CmdletBinding()]
+    param(
+        [Parameter(Mandatory = $true)] $Fake,
+        [Parameter(Mandatory = $true)] [string] $Script,
+        [string] $ModulePath = (Get-JelouModulePath),
+        [int] $TimeoutSeconds = 60
+    )
+
+    $ps = [powershell]::Create()
+    try {
+        $null = $ps.AddScript("Import-Module '$ModulePath'; `$ProgressPreference = 'Continue'").AddStatement()
+        $null = $ps.AddScript($Script).AddParameter('Uri', $Fake.BaseUri).AddParameter('Credential', $Fake.Credential)
+        $output = New-Object 'System.Management.Automation.PSDataCollection[psobject]'
+        $inputData = New-Object 'System.Management.Automation.PSDataCollection[psobject]'
+        $inputData.Complete()
+        $events = New-Object System.Collections.Generic.List[object]
+        $seenProgress = 0
+        $seenVerbose = 0
+        $seenOutput = 0
+        $started = $false
+        $clock = $null
+        $handle = $ps.BeginInvoke($inputData, $output)
+        $deadline = [DateTime]::UtcNow.AddSeconds($TimeoutSeconds)
+        do {
+            $finished = $handle.IsCompleted
+
+            # The clock starts at the first record of any kind, so Import-Module's time is not counted.
+            if (-not $started -and ($ps.Streams.Progress.Count -gt 0 -or $ps.Streams.Verbose.Count -gt 0 -or $output.Count -gt 0 -or $ps.Streams.Error.Count -gt 0)) {
+                $started = $true
+                $clock = [System.Diagnostics.Stopwatch]::StartNew()
+            }
+
+            $t = if ($started) { $clock.ElapsedMilliseconds } else { 0 }
+            while ($seenProgress -lt $ps.Streams.Progress.Count) {
+                $record = $ps.Streams.Progress[$seenProgress++]
+                $events.Add([pscustomobject]@{ T = $t; Kind = 'Progress'; Text = $record.StatusDescription; Record = $record })
+            }
+
+            while ($seenVerbose -lt $ps.Streams.Verbose.Count) {
+                $events.Add([pscustomobject]@{ T = $t; Kind = 'Verbose'; Text = $ps.Streams.Verbose[$seenVerbose++].Message; Record = $null })
+            }
+
+            while ($seenOutput -lt $output.Count) {
+                $item = $output[$seenOutput++]
+                $events.Add([pscustomobject]@{ T = $t; Kind = 'Output'; Text = [string]$item.Status; Record = $item })
+            }
+
+            if (-not $finished) {
+                if ([DateTime]::UtcNow -gt $deadline) {
+                    $ps.Stop()
+                    throw "The send did not finish within $TimeoutSeconds s."
+                }
+
+                Start-Sleep -Milliseconds 30
+            }
+        }
+        while (-not $finished)
+
+        $null = $ps.EndInvoke($handle)
+        return , $events.ToArray()
+    }
+    finally {
+        $ps.Dispose()
+    }
+}
+
+# The run as text, for the -Because of an assertion: a timing test that fails says what it saw and when.
+function Format-Events {
+    [CmdletBinding()]
+    param([object[]] $Events)
+    "the run was:`n" + (@($Events | ForEach-Object { '{0,6} ms {1,-8} {2}' -f $_.T, $_.Kind, $_.Text }) -join "`n")
+}
+
 Export-ModuleMember -Function @(
     'Get-JelouRepositoryRoot'
     'Get-JelouModulePath'
@@ -586,4 +663,6 @@ Export-ModuleMember -Function @(
     'Exit-JelouTestEnvironment'
     'Start-PowerShellProcess'
     'ConvertTo-Utf8BomFile'
+    'Watch-Send'
+    'Format-Events'
 )

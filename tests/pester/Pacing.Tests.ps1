@@ -7,82 +7,7 @@ Describe 'Adaptive pacing: progress and Verbose while the server limits the rate
     BeforeAll {
         $ProgressPreference = 'SilentlyContinue'
         Import-Module (Join-Path $PSScriptRoot 'JelouTestHelpers.psm1') -Force
-        $modulePath = Get-JelouModulePath
         $fake = Start-FakeJelouApi
-
-        # Runs $Script (with the parameters Uri and Credential) in a new PowerShell instance of this process and returns
-        # every progress record, verbose message and output object it wrote, each with T, the milliseconds since the
-        # command started. Records written within one poll share a T, in the order they were written.
-        function Watch-Send {
-            param(
-                [Parameter(Mandatory = $true)] [string] $Script,
-                [int] $TimeoutSeconds = 60
-            )
-
-            $ps = [powershell]::Create()
-            try {
-                $null = $ps.AddScript("Import-Module '$modulePath'; `$ProgressPreference = 'Continue'").AddStatement()
-                $null = $ps.AddScript($Script).AddParameter('Uri', $fake.BaseUri).AddParameter('Credential', $fake.Credential)
-                $output = New-Object 'System.Management.Automation.PSDataCollection[psobject]'
-                $inputData = New-Object 'System.Management.Automation.PSDataCollection[psobject]'
-                $inputData.Complete()
-                $events = New-Object System.Collections.Generic.List[object]
-                $seenProgress = 0
-                $seenVerbose = 0
-                $seenOutput = 0
-                $started = $false
-                $clock = $null
-                $handle = $ps.BeginInvoke($inputData, $output)
-                $deadline = [DateTime]::UtcNow.AddSeconds($TimeoutSeconds)
-                do {
-                    $finished = $handle.IsCompleted
-
-                    # The clock starts at the first record of any kind, so Import-Module's time is not counted.
-                    if (-not $started -and ($ps.Streams.Progress.Count -gt 0 -or $ps.Streams.Verbose.Count -gt 0 -or $output.Count -gt 0 -or $ps.Streams.Error.Count -gt 0)) {
-                        $started = $true
-                        $clock = [System.Diagnostics.Stopwatch]::StartNew()
-                    }
-
-                    $t = if ($started) { $clock.ElapsedMilliseconds } else { 0 }
-                    while ($seenProgress -lt $ps.Streams.Progress.Count) {
-                        $record = $ps.Streams.Progress[$seenProgress++]
-                        $events.Add([pscustomobject]@{ T = $t; Kind = 'Progress'; Text = $record.StatusDescription; Record = $record })
-                    }
-
-                    while ($seenVerbose -lt $ps.Streams.Verbose.Count) {
-                        $events.Add([pscustomobject]@{ T = $t; Kind = 'Verbose'; Text = $ps.Streams.Verbose[$seenVerbose++].Message; Record = $null })
-                    }
-
-                    while ($seenOutput -lt $output.Count) {
-                        $item = $output[$seenOutput++]
-                        $events.Add([pscustomobject]@{ T = $t; Kind = 'Output'; Text = [string]$item.Status; Record = $item })
-                    }
-
-                    if (-not $finished) {
-                        if ([DateTime]::UtcNow -gt $deadline) {
-                            $ps.Stop()
-                            throw "The send did not finish within $TimeoutSeconds s."
-                        }
-
-                        Start-Sleep -Milliseconds 30
-                    }
-                }
-                while (-not $finished)
-
-                $null = $ps.EndInvoke($handle)
-                return , $events.ToArray()
-            }
-            finally {
-                $ps.Dispose()
-            }
-        }
-
-        # The run as text, for the -Because of an assertion: a timing test that fails says what it saw and when.
-        function Format-Events {
-            param([object[]] $Events)
-            "the run was:`n" + (@($Events | ForEach-Object { '{0,6} ms {1,-8} {2}' -f $_.T, $_.Kind, $_.Text }) -join "`n")
-        }
-
     }
 
     AfterAll {
@@ -96,7 +21,7 @@ Describe 'Adaptive pacing: progress and Verbose while the server limits the rate
     It 'shows "limited by the server" with the pace, logs each change of pace and ends with the rate the server allowed' {
         # A token bucket of 40 requests/s holding 5: a batch of 16 in flight at 20 ms would send 800/s.
         $null = Set-FakeFaults $fake @{ latencyMs = 20; rateLimitBurst = 5; rateLimit = 40; retryAfter = '1' }
-        $events = Watch-Send -TimeoutSeconds 90 -Script @'
+        $events = Watch-Send -Fake $fake -TimeoutSeconds 90 -Script @'
 param($Uri, $Credential)
 1..150 | ForEach-Object { [pscustomobject]@{ UserId = '5939990{0:D5}' -f $_; Text = 'hola' } } |
     Send-JelouBotMessage -BotId bot1 -BaseUri $Uri -Credential $Credential -ThrottleLimit 16 -Verbose
@@ -130,7 +55,7 @@ param($Uri, $Credential)
     }
 
     It 'says nothing about pacing when the server never limits the batch' {
-        $events = Watch-Send -Script @'
+        $events = Watch-Send -Fake $fake -Script @'
 param($Uri, $Credential)
 1..20 | ForEach-Object { [pscustomobject]@{ UserId = '5939991{0:D5}' -f $_; Text = 'hola' } } |
     Send-JelouBotMessage -BotId bot1 -BaseUri $Uri -Credential $Credential -Verbose

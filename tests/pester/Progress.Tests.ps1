@@ -6,81 +6,7 @@ Describe 'Progress and Verbose while a batch is sent' {
     BeforeAll {
         $ProgressPreference = 'SilentlyContinue'
         Import-Module (Join-Path $PSScriptRoot 'JelouTestHelpers.psm1') -Force
-        $modulePath = Get-JelouModulePath
         $fake = Start-FakeJelouApi
-
-        # Runs $Script (with the parameters Uri and Credential) in a new PowerShell instance of this process and returns
-        # every progress record, verbose message and output object it wrote, each with T, the milliseconds since the
-        # command started. Records written within one poll share a T, in the order they were written.
-        function Watch-Send {
-            param(
-                [Parameter(Mandatory = $true)] [string] $Script,
-                [int] $TimeoutSeconds = 60
-            )
-
-            $ps = [powershell]::Create()
-            try {
-                $null = $ps.AddScript("Import-Module '$modulePath'; `$ProgressPreference = 'Continue'").AddStatement()
-                $null = $ps.AddScript($Script).AddParameter('Uri', $fake.BaseUri).AddParameter('Credential', $fake.Credential)
-                $output = New-Object 'System.Management.Automation.PSDataCollection[psobject]'
-                $inputData = New-Object 'System.Management.Automation.PSDataCollection[psobject]'
-                $inputData.Complete()
-                $events = New-Object System.Collections.Generic.List[object]
-                $seenProgress = 0
-                $seenVerbose = 0
-                $seenOutput = 0
-                $started = $false
-                $clock = $null
-                $handle = $ps.BeginInvoke($inputData, $output)
-                $deadline = [DateTime]::UtcNow.AddSeconds($TimeoutSeconds)
-                do {
-                    $finished = $handle.IsCompleted
-
-                    # The clock starts at the first record of any kind, so Import-Module's time is not counted.
-                    if (-not $started -and ($ps.Streams.Progress.Count -gt 0 -or $ps.Streams.Verbose.Count -gt 0 -or $output.Count -gt 0 -or $ps.Streams.Error.Count -gt 0)) {
-                        $started = $true
-                        $clock = [System.Diagnostics.Stopwatch]::StartNew()
-                    }
-
-                    $t = if ($started) { $clock.ElapsedMilliseconds } else { 0 }
-                    while ($seenProgress -lt $ps.Streams.Progress.Count) {
-                        $record = $ps.Streams.Progress[$seenProgress++]
-                        $events.Add([pscustomobject]@{ T = $t; Kind = 'Progress'; Text = $record.StatusDescription; Record = $record })
-                    }
-
-                    while ($seenVerbose -lt $ps.Streams.Verbose.Count) {
-                        $events.Add([pscustomobject]@{ T = $t; Kind = 'Verbose'; Text = $ps.Streams.Verbose[$seenVerbose++].Message; Record = $null })
-                    }
-
-                    while ($seenOutput -lt $output.Count) {
-                        $item = $output[$seenOutput++]
-                        $events.Add([pscustomobject]@{ T = $t; Kind = 'Output'; Text = [string]$item.Status; Record = $item })
-                    }
-
-                    if (-not $finished) {
-                        if ([DateTime]::UtcNow -gt $deadline) {
-                            $ps.Stop()
-                            throw "The send did not finish within $TimeoutSeconds s."
-                        }
-
-                        Start-Sleep -Milliseconds 30
-                    }
-                }
-                while (-not $finished)
-
-                $null = $ps.EndInvoke($handle)
-                return , $events.ToArray()
-            }
-            finally {
-                $ps.Dispose()
-            }
-        }
-
-        # The run as text, for the -Because of an assertion: a timing test that fails says what it saw and when.
-        function Format-Events {
-            param([object[]] $Events)
-            "the run was:`n" + (@($Events | ForEach-Object { '{0,6} ms {1,-8} {2}' -f $_.T, $_.Kind, $_.Text }) -join "`n")
-        }
 
         function Get-Rate {
             param([string] $Text)
@@ -104,7 +30,7 @@ Describe 'Progress and Verbose while a batch is sent' {
     Context 'progress' {
         It 'shows the bar as soon as rows are sent and refreshes it while they are in flight' {
             $null = Set-FakeFaults $fake @{ latencyMs = 2500 }
-            $events = Watch-Send -Script @'
+            $events = Watch-Send -Fake $fake -Script @'
 param($Uri, $Credential)
 '593999000001', '593999000002' | ForEach-Object { [pscustomobject]@{ UserId = $_; Text = 'hola' } } |
     Send-JelouBotMessage -BotId bot1 -BaseUri $Uri -Credential $Credential -TotalCount 2
@@ -124,7 +50,7 @@ param($Uri, $Credential)
 
         It 'shows the last completions of a burst while the batch waits for the next answer' {
             $null = Set-FakeFaults $fake @{ latencyMs = 1500 }
-            $events = Watch-Send -Script @'
+            $events = Watch-Send -Fake $fake -Script @'
 param($Uri, $Credential)
 1..17 | ForEach-Object { [pscustomobject]@{ UserId = '5939990001{0:D2}' -f $_; Text = 'hola' } } |
     Send-JelouBotMessage -BotId bot1 -BaseUri $Uri -Credential $Credential -ThrottleLimit 16
@@ -142,7 +68,7 @@ param($Uri, $Credential)
 
         It 'gives a true rate and time remaining after a skipped row, not one inflated by the instant skip' {
             $null = Set-FakeFaults $fake @{ latencyMs = 1500 }
-            $events = Watch-Send -Script @'
+            $events = Watch-Send -Fake $fake -Script @'
 param($Uri, $Credential)
 @(
     [pscustomobject]@{ UserId = '593999000201'; Text = '' }
@@ -172,7 +98,7 @@ param($Uri, $Credential)
 
         It 'says the batch is paused, why and until when, while the API''s Retry-After runs' {
             Add-FakeResponse $fake @{ status = 429; headers = @{ 'Retry-After' = '3' } }
-            $events = Watch-Send -Script @'
+            $events = Watch-Send -Fake $fake -Script @'
 param($Uri, $Credential)
 Send-JelouBotMessage -BotId bot1 -UserId 593999000301 -Text hola -BaseUri $Uri -Credential $Credential
 '@
@@ -198,7 +124,7 @@ Send-JelouBotMessage -BotId bot1 -UserId 593999000301 -Text hola -BaseUri $Uri -
     Context '-Verbose' {
         It 'writes each retry when it is decided, naming the row, long before the row finishes' {
             Add-FakeResponse $fake @{ status = 429; headers = @{ 'Retry-After' = '3' } }
-            $events = Watch-Send -Script @'
+            $events = Watch-Send -Fake $fake -Script @'
 param($Uri, $Credential)
 @(
     [pscustomobject]@{ UserId = '593999000401'; Text = '' }

@@ -150,20 +150,11 @@ namespace Jelou.PowerShell.Commands
         [Parameter(ValueFromPipeline = true, DontShow = true)]
         public PSObject? InputObject { get; set; }
 
-        private HashSet<string> givenOnCommandLine = new(StringComparer.OrdinalIgnoreCase);
-
         private protected override string Activity => "Sending Jelou bot messages";
 
         private protected override string JournalKind => "bot";
 
         private protected override Func<JelouApiException, bool> IsBatchFatal => e => e.IsAccountLevel;
-
-        /// <summary>Notes which parameters the command line gives, before any row binds.</summary>
-        protected override void BeginProcessing()
-        {
-            base.BeginProcessing();
-            givenOnCommandLine = new HashSet<string>(MyInvocation.BoundParameters.Keys, StringComparer.OrdinalIgnoreCase);
-        }
 
         /// <summary>Validates the row, asks ShouldProcess and queues it.</summary>
         protected override void ProcessRecord()
@@ -185,7 +176,7 @@ namespace Jelou.PowerShell.Commands
             BotMessage message;
             try
             {
-                if (DictionaryRow.UnboundKeys(InputObject, MyInvocation.MyCommand, givenOnCommandLine) is { Count: > 0 } keys)
+                if (DictionaryRow.UnboundKeys(InputObject, MyInvocation.MyCommand, GivenOnCommandLine) is { Count: > 0 } keys)
                 {
                     throw new JelouValidationException(DictionaryRow.Problem(InputObject!, keys, "Send-JelouBotMessage", "@{ userId = '593987654321'; text = 'Hola' }"));
                 }
@@ -220,13 +211,7 @@ namespace Jelou.PowerShell.Commands
                 return;
             }
 
-            if (result.UserId is { Length: > 0 } written && !string.Equals(written, message.UserId, StringComparison.Ordinal))
-            {
-                // The only change the core makes to a recipient: a phone number written with formatting becomes its digits.
-                WriteVerbose($"Row {result.Row}: userId '{written}' is a phone number written with formatting; sending to {message.UserId}.");
-            }
-
-            result.UserId = message.UserId;
+            result.UserId = NoteRecipient(result.Row, result.UserId, message.UserId);
             var botId = result.BotId!;
             var target = $"{message.UserId} via bot {botId}";
             var action = $"Send {result.Type} message" + (string.IsNullOrEmpty(result.Text) ? string.Empty : $" '{Preview(result.Text)}'");
@@ -279,6 +264,6 @@ namespace Jelou.PowerShell.Commands
 
         // The fields of a result being resent: the ones it was sent with, except what the command line gives.
         // Values bound by name from the result itself are left out: they are a summary of the same message.
-        private BotMessageFields Resend(BotMessageFields sent) => BotFields.Merge(ReadFields(), sent, givenOnCommandLine.Contains);
+        private BotMessageFields Resend(BotMessageFields sent) => BotFields.Merge(ReadFields(), sent, GivenOnCommandLine.Contains);
     }
 }

@@ -73,21 +73,12 @@ namespace Jelou.PowerShell.Commands
         [Parameter(ValueFromPipeline = true, DontShow = true)]
         public PSObject? InputObject { get; set; }
 
-        private HashSet<string> givenOnCommandLine = new(StringComparer.OrdinalIgnoreCase);
-
         private protected override string Activity => "Sending Jelou room messages";
 
         private protected override string JournalKind => "room";
 
         // Room ids differ per row, so a missing room fails that row only; bad credentials fail them all.
         private protected override Func<JelouApiException, bool> IsBatchFatal => e => e.Kind is JelouErrorKind.Authentication or JelouErrorKind.PermissionDenied;
-
-        /// <summary>Notes which parameters the command line gives, before any row binds.</summary>
-        protected override void BeginProcessing()
-        {
-            base.BeginProcessing();
-            givenOnCommandLine = new HashSet<string>(MyInvocation.BoundParameters.Keys, StringComparer.OrdinalIgnoreCase);
-        }
 
         /// <summary>Validates the row, asks ShouldProcess and queues it.</summary>
         protected override void ProcessRecord()
@@ -107,13 +98,13 @@ namespace Jelou.PowerShell.Commands
             IReadOnlyList<Guid?> givenIds;
             try
             {
-                if (DictionaryRow.UnboundKeys(InputObject, MyInvocation.MyCommand, givenOnCommandLine) is { Count: > 0 } keys)
+                if (DictionaryRow.UnboundKeys(InputObject, MyInvocation.MyCommand, GivenOnCommandLine) is { Count: > 0 } keys)
                 {
                     throw new JelouValidationException(DictionaryRow.Problem(InputObject!, keys, "Send-JelouRoomMessage", "@{ roomId = 'G:123:abc'; text = 'Hola' }"));
                 }
 
                 var messageParameters = new[] { nameof(Text), nameof(MediaUrl), nameof(Type), nameof(Id), nameof(RoomMessage) };
-                var fields = previous?.Content is { } sent && !messageParameters.Any(givenOnCommandLine.Contains)
+                var fields = previous?.Content is { } sent && !messageParameters.Any(GivenOnCommandLine.Contains)
                     ? sent.Select(Copy).ToList()
                     : ParameterSetName == MessageSet ? ReadMessages() : ReadFields();
                 result.MessageCount = fields.Count;

@@ -116,22 +116,10 @@ namespace Jelou.PowerShell.Commands
         [Parameter(ValueFromPipeline = true, DontShow = true)]
         public PSObject? InputObject { get; set; }
 
-        private HashSet<string> givenOnCommandLine = new(StringComparer.OrdinalIgnoreCase);
-
         private protected override string Activity => "Sending Jelou templates";
 
         // A template the API says does not exist is kind NotFound: every further row would fail the same way.
         private protected override Func<JelouApiException, bool> IsBatchFatal => e => e.IsAccountLevel || e.ErrorId == HsmSendEndpoint.TemplateNotFoundId;
-
-        /// <summary>Notes which parameters the command line gives, before any row binds.</summary>
-        protected override void BeginProcessing()
-        {
-            base.BeginProcessing();
-            givenOnCommandLine = new HashSet<string>(MyInvocation.BoundParameters.Keys, StringComparer.OrdinalIgnoreCase);
-
-            // PRE-FLIGHT SEAM (issue 14, TemplatePreflight from branch tplget): read -SkipTemplateCheck here, once, and make
-            // the batch's template cache; the templates themselves are fetched on first use, in ProcessRecord below.
-        }
 
         /// <summary>Reads and validates the row, asks ShouldProcess and queues it.</summary>
         protected override void ProcessRecord()
@@ -152,7 +140,7 @@ namespace Jelou.PowerShell.Commands
             TemplateMessage message;
             try
             {
-                if (DictionaryRow.UnboundKeys(InputObject, MyInvocation.MyCommand, givenOnCommandLine) is { Count: > 0 } keys)
+                if (DictionaryRow.UnboundKeys(InputObject, MyInvocation.MyCommand, GivenOnCommandLine) is { Count: > 0 } keys)
                 {
                     throw new JelouValidationException(DictionaryRow.Problem(InputObject!, keys, "Send-JelouTemplate", "@{ userId = '593987654321'; param1 = 'María' }"));
                 }
@@ -185,14 +173,10 @@ namespace Jelou.PowerShell.Commands
                 return;
             }
 
-            if (result.UserId is { Length: > 0 } written && !string.Equals(written, message.Destination, StringComparison.Ordinal))
-            {
-                WriteVerbose($"Row {result.Row}: userId '{written}' is a phone number written with formatting; sending to {message.Destination}.");
-            }
+            result.UserId = NoteRecipient(result.Row, result.UserId, message.Destination);
 
-            result.UserId = message.Destination;
-
-            // PRE-FLIGHT SEAM (issue 14, TemplatePreflight from branch tplget): check the row against its template here,
+            // PRE-FLIGHT SEAM (issue 14, TemplatePreflight in Jelou.Templates): -SkipTemplateCheck is read, and the batch's
+            // template cache made, once in a BeginProcessing override; the row is checked against its template here,
             // before ShouldSend, so -WhatIf runs the whole pre-flight. A row that breaks a template rule is Skip()ped; a
             // template that is missing or not approved throws a terminating error before the first request.
             var botId = result.BotId!;
@@ -227,7 +211,7 @@ namespace Jelou.PowerShell.Commands
         {
             var merged = sent.Clone();
             var given = ReadFields();
-            bool Given(string name) => givenOnCommandLine.Contains(name);
+            bool Given(string name) => GivenOnCommandLine.Contains(name);
             if (Given(nameof(UserId)))
             {
                 merged.UserId = given.UserId;
