@@ -71,6 +71,9 @@ namespace Jelou.PowerShell
             lines.ForEach(WriteVerbose);
         }
 
+        /// <summary>Whether this command keeps a journal: only then does a row need its key and its canonical body.</summary>
+        private protected bool Journaling => journal is not null && rowKeys is not null;
+
         /// <summary>
         /// With a journal: gives the row its key and returns true when it is to be sent, with the record to write
         /// before its request leaves. When an earlier run sent it (or may have), reports it from the journal instead

@@ -1,6 +1,7 @@
 using System.Management.Automation;
 using Jelou.Bulk;
 using Jelou.Http;
+using Jelou.Journal;
 using Jelou.Messages;
 using Jelou.Results;
 using Jelou.Validation;
@@ -216,7 +217,9 @@ namespace Jelou.PowerShell.Commands
             var target = $"{message.UserId} via bot {botId}";
             var action = $"Send {result.Type} message" + (string.IsNullOrEmpty(result.Text) ? string.Empty : $" '{Preview(result.Text)}'");
             // The key comes from the body the client sends, so the same CSV row gives the same key on every run.
-            if (!ShouldSendAfterJournal(result, "POST v1/bots/" + botId + "/messages", message.UserId, BotMessageSerializer.Serialize(message), target, null, out var record)
+            // Without a journal the body is not serialized twice on the hot path: the client does it once.
+            JournalRow? record = null;
+            if ((Journaling && !ShouldSendAfterJournal(result, "POST v1/bots/" + botId + "/messages", message.UserId, BotMessageSerializer.Serialize(message), target, null, out record))
                 || !ShouldSend(result, target, action))
             {
                 return;

@@ -2,6 +2,7 @@ using System.Collections;
 using System.Management.Automation;
 using Jelou.Bulk;
 using Jelou.Http;
+using Jelou.Journal;
 using Jelou.Messages;
 using Jelou.Results;
 using Jelou.Validation;
@@ -137,7 +138,9 @@ namespace Jelou.PowerShell.Commands
             var first = request.Messages[0];
             var target = $"room {roomId} as {request.SenderId}";
             var action = $"Send {request.Messages.Count} message(s): {first.Type} '{Preview(first.Text ?? first.MediaUrl)}'";
-            if (!ShouldSendAfterJournal(result, "POST v1/rooms/" + roomId + "/message", roomId, CanonicalBody(request, givenIds), target, result.MessageIds, out var record)
+            // Without a journal the body is not serialized twice on the hot path: the client does it once.
+            JournalRow? record = null;
+            if ((Journaling && !ShouldSendAfterJournal(result, "POST v1/rooms/" + roomId + "/message", roomId, CanonicalBody(request, givenIds), target, result.MessageIds, out record))
                 || !ShouldSend(result, target, action))
             {
                 return;

@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Management.Automation;
 using Jelou.Bulk;
 using Jelou.Http;
+using Jelou.Journal;
 using Jelou.Messages;
 using Jelou.Results;
 using Jelou.Validation;
@@ -183,7 +184,9 @@ namespace Jelou.PowerShell.Commands
             var target = $"{message.Destination} via bot {botId}";
             var action = $"Send template '{message.ElementName}'" + (message.Parameters is { Count: > 0 } values ? $" ({Preview(string.Join(", ", values))})" : string.Empty);
             // The key comes from the body the client sends, so the same CSV row gives the same key on every run.
-            if (!ShouldSendAfterJournal(result, "POST v2/whatsapp/" + botId + "/hsm", message.Destination, BotMessageSerializer.Serialize(message), target, null, out var record)
+            // Without a journal the body is not serialized twice on the hot path: the client does it once.
+            JournalRow? record = null;
+            if ((Journaling && !ShouldSendAfterJournal(result, "POST v2/whatsapp/" + botId + "/hsm", message.Destination, BotMessageSerializer.Serialize(message), target, null, out record))
                 || !ShouldSend(result, target, action))
             {
                 return;
