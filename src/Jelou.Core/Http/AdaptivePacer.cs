@@ -107,7 +107,7 @@ namespace Jelou.Http
         private double roundTrip;
         private long lastWaitAt;
         private int refusedSinceFreed;
-        private long lastRefusedAt = long.MinValue;
+        private long lastRefusedAt;
 
         /// <summary>
         /// Creates a pacer; <paramref name="ceiling"/> (messages per second) is never exceeded, and at most
@@ -144,7 +144,11 @@ namespace Jelou.Http
         /// Retry-After without a slot (a wait that long pauses the batch instead, slots held), and come back within that
         /// time, twice over for one refused again.
         /// </summary>
-        public bool RefusedRecently => Stopwatch.GetTimestamp() - Volatile.Read(ref lastRefusedAt) < RestWindow;
+        /// <remarks>
+        /// Zero means never: a start of long.MinValue made the subtraction overflow to a negative number, so a batch never
+        /// answered 429 read as refused a moment ago and started up to four rows per slot.
+        /// </remarks>
+        public bool RefusedRecently => Volatile.Read(ref lastRefusedAt) is var at && at != 0 && Stopwatch.GetTimestamp() - at < RestWindow;
 
         /// <summary>True when sends must take a turn: the server throttled the batch, or -RateLimit is set.</summary>
         public bool IsPacing => Volatile.Read(ref limited) != 0 || HasCeiling;
