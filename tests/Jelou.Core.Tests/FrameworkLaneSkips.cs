@@ -11,9 +11,9 @@ internal static class FrameworkLaneSkips
 {
     /// <summary>The credential file store refuses to work on this runtime (see <see cref="UnixPermissions"/>).</summary>
     public const string NoPrivateFileStore =
-        "Off Windows the credential file store needs the .NET 7+ Unix file-mode APIs to create its file 0600; .NET Framework "
-        + "(Mono) has none, so the store refuses (tested by CredentialStoreOnFrameworkTests). On Windows PowerShell 5.1 it "
-        + "uses DPAPI and Windows ACLs instead, which this lane cannot reach.";
+        "Off Windows the credential file store needs the .NET 7+ Unix file-mode APIs, or libc on x64 or arm64 Linux, to create "
+        + "its file 0600; this runtime has neither, so the store refuses (tested by CredentialStoreOnFrameworkTests). On Windows "
+        + "PowerShell 5.1 it uses DPAPI and Windows ACLs instead, which this lane cannot reach.";
 
     /// <summary>Why a send through the loopback test proxy cannot happen on .NET Framework.</summary>
     public const string LoopbackNeverProxied =

@@ -6,7 +6,8 @@ namespace Jelou.Credentials
     /// Unix file modes through the .NET 7+ APIs (File.GetUnixFileMode, File.SetUnixFileMode,
     /// Directory.CreateDirectory(path, mode), FileStreamOptions.UnixCreateMode). The core targets
     /// netstandard2.0, where those do not exist at compile time, so they are found by reflection; PowerShell 7.4+
-    /// runs on .NET 8 and has them all.
+    /// runs on .NET 8 and has them all. Where they are missing (PowerShell 7.0 to 7.2, Mono), <see cref="NativeFileModes"/>
+    /// does the same through libc on x64 and arm64 Linux.
     /// </summary>
     internal static class UnixPermissions
     {
@@ -17,12 +18,26 @@ namespace Jelou.Credentials
         private static readonly Lazy<Api?> Methods = new(Load);
 
         /// <summary>True when this runtime has every API needed to create and check private files.</summary>
-        public static bool IsAvailable => Methods.Value is not null;
+        public static bool IsAvailable => Methods.Value is not null || NativeFileModes.IsAvailable;
 
-        public static int GetMode(string path) => Convert.ToInt32(Invoke(Require().GetFileMode, path), System.Globalization.CultureInfo.InvariantCulture);
+        public static int GetMode(string path)
+        {
+            if (Native)
+            {
+                return NativeFileModes.GetMode(path);
+            }
+
+            return Convert.ToInt32(Invoke(Require().GetFileMode, path), System.Globalization.CultureInfo.InvariantCulture);
+        }
 
         public static void SetMode(string path, int mode)
         {
+            if (Native)
+            {
+                NativeFileModes.SetMode(path, mode);
+                return;
+            }
+
             var api = Require();
             Invoke(api.SetFileMode, path, Enum.ToObject(api.ModeType, mode));
         }
@@ -30,6 +45,12 @@ namespace Jelou.Credentials
         /// <summary>Creates the directory (and missing parents) with <paramref name="mode"/>, before umask.</summary>
         public static void CreateDirectory(string path, int mode)
         {
+            if (Native)
+            {
+                NativeFileModes.CreateDirectory(path, mode);
+                return;
+            }
+
             var api = Require();
             Invoke(api.CreateDirectory, path, Enum.ToObject(api.ModeType, mode));
         }
@@ -46,6 +67,11 @@ namespace Jelou.Credentials
         /// </summary>
         public static FileStream OpenPrivateFile(string path, FileMode mode)
         {
+            if (Native)
+            {
+                return NativeFileModes.OpenPrivateFile(path, mode);
+            }
+
             var api = Require();
             var options = Activator.CreateInstance(api.OptionsType)!;
             api.OptionsType.GetProperty("Mode")!.SetValue(options, mode);
@@ -84,9 +110,12 @@ namespace Jelou.Credentials
             return inner; // not reached
         }
 
+        // The .NET API first: it is what PowerShell 7.4+ has, and it needs no assumption about libc's structures.
+        private static bool Native => Methods.Value is null && NativeFileModes.IsAvailable;
+
         private static Api Require() => Methods.Value ?? throw new JelouCredentialException(
             CredentialErrorReason.PlatformNotSupported,
-            "Cannot secure the credential file on this runtime: it lacks the .NET 7+ Unix file-mode APIs needed to create it with 0600 permissions. Use PowerShell 7.4 or later, or use Set-JelouCredential -Scope Process or the JELOU_CLIENT_ID and JELOU_CLIENT_SECRET environment variables.");
+            "Cannot secure the credential file on this runtime: it lacks the .NET 7+ Unix file-mode APIs needed to create it with 0600 permissions (and libc's are used only on x64 and arm64 Linux). Use PowerShell 7.4 or later, or use Set-JelouCredential -Scope Process or the JELOU_CLIENT_ID and JELOU_CLIENT_SECRET environment variables.");
 
         private static Api? Load()
         {

@@ -44,14 +44,19 @@ namespace System
 
         extension(File)
         {
-            // .NET Framework has no Unix modes: a test that sets or reads one is about the file store, which cannot work here.
+            // .NET Framework has no Unix modes; off Windows the product's own libc path (NativeFileModes) stands in, and
+            // where it cannot work the test is about a file store that refuses there.
             public static IO.UnixFileMode GetUnixFileMode(string path)
             {
-                Xunit.Assert.Skip(Jelou.Tests.FrameworkLaneSkips.NoPrivateFileStore);
-                return default;
+                Xunit.Assert.SkipUnless(Jelou.Credentials.UnixPermissions.IsAvailable, Jelou.Tests.FrameworkLaneSkips.NoPrivateFileStore);
+                return (IO.UnixFileMode)Jelou.Credentials.UnixPermissions.GetMode(path);
             }
 
-            public static void SetUnixFileMode(string path, IO.UnixFileMode mode) => Xunit.Assert.Skip(Jelou.Tests.FrameworkLaneSkips.NoPrivateFileStore);
+            public static void SetUnixFileMode(string path, IO.UnixFileMode mode)
+            {
+                Xunit.Assert.SkipUnless(Jelou.Credentials.UnixPermissions.IsAvailable, Jelou.Tests.FrameworkLaneSkips.NoPrivateFileStore);
+                Jelou.Credentials.UnixPermissions.SetMode(path, (int)mode);
+            }
         }
 
         public static bool EndsWith(this string text, char value) => text.Length > 0 && text[text.Length - 1] == value;
