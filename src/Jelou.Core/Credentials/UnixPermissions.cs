@@ -18,7 +18,7 @@ namespace Jelou.Credentials
         private static readonly Lazy<Api?> Methods = new(Load);
 
         /// <summary>True when this runtime has every API needed to create and check private files.</summary>
-        public static bool IsAvailable => Methods.Value is not null || NativeFileModes.IsAvailable;
+        public static bool IsAvailable => !Missing.Value && (Methods.Value is not null || NativeFileModes.IsAvailable);
 
         public static int GetMode(string path)
         {
@@ -111,9 +111,13 @@ namespace Jelou.Credentials
         }
 
         // The .NET API first: it is what PowerShell 7.4+ has, and it needs no assumption about libc's structures.
-        private static bool Native => Methods.Value is null && NativeFileModes.IsAvailable;
+        private static bool Native => !Missing.Value && Methods.Value is null && NativeFileModes.IsAvailable;
 
-        private static Api Require() => Methods.Value ?? throw new JelouCredentialException(
+        // Set only by tests, for their own async flow: a runtime with neither API, where the store must refuse. It can only
+        // make the store refuse, never make it write a file it cannot keep private.
+        internal static AsyncLocal<bool> Missing { get; } = new();
+
+        private static Api Require() => (Missing.Value ? null : Methods.Value) ?? throw new JelouCredentialException(
             CredentialErrorReason.PlatformNotSupported,
             "Cannot secure the credential file on this runtime: it lacks the .NET 7+ Unix file-mode APIs needed to create it with 0600 permissions (and libc's are used only on x64 and arm64 Linux). Use PowerShell 7.4 or later, or use Set-JelouCredential -Scope Process or the JELOU_CLIENT_ID and JELOU_CLIENT_SECRET environment variables.");
 
