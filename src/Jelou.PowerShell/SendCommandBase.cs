@@ -89,6 +89,22 @@ namespace Jelou.PowerShell
             FinishJournal();
         }
 
+        /// <summary>Rows handed to the engine so far (sent or being sent); 0 before the first.</summary>
+        private protected long Submitted => engine?.Progress.Submitted ?? 0;
+
+        /// <summary>
+        /// Waits for the rows in flight and writes their results: for a cmdlet about to end the batch with a terminating
+        /// error of its own, so the report still accounts for every row handed to the API.
+        /// </summary>
+        private protected void DrainInFlight()
+        {
+            if (engine is not null)
+            {
+                engine.Drain(Write);
+                FlushLog();
+            }
+        }
+
         /// <summary>Gives the next row its position in the input (from 1).</summary>
         private protected long NextPosition() => ++position;
 
@@ -202,7 +218,8 @@ namespace Jelou.PowerShell
             });
         }
 
-        private bool IsWhatIf()
+        /// <summary>True for a dry run (-WhatIf, or $WhatIfPreference).</summary>
+        private protected bool IsWhatIf()
         {
             if (MyInvocation.BoundParameters.TryGetValue("WhatIf", out var value) && value is SwitchParameter whatIf)
             {
