@@ -89,20 +89,21 @@ namespace Jelou.PowerShell
             FinishJournal();
         }
 
-        /// <summary>Rows handed to the engine so far (sent or being sent); 0 before the first.</summary>
-        private protected long Submitted => engine?.Progress.Submitted ?? 0;
-
         /// <summary>
-        /// Waits for the rows in flight and writes their results: for a cmdlet about to end the batch with a terminating
-        /// error of its own, so the report still accounts for every row handed to the API.
+        /// Ends the batch before its input does, for a cmdlet about to throw a terminating error of its own: waits for the
+        /// rows in flight, writes their results and completes the journal, so the report accounts for every row read and
+        /// no "stopped" warning follows. Returns the batch's counts (null when no row reached the engine).
         /// </summary>
-        private protected void DrainInFlight()
+        private protected BulkProgress? EndBatchEarly()
         {
             if (engine is not null)
             {
                 engine.Drain(Write);
                 FlushLog();
             }
+
+            FinishJournal();
+            return engine?.Progress;
         }
 
         /// <summary>Gives the next row its position in the input (from 1).</summary>

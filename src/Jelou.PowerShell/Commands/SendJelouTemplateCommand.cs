@@ -321,11 +321,13 @@ namespace Jelou.PowerShell.Commands
         /// </summary>
         private void StopForTemplate(JelouTemplateResult result, TemplateBatchFailure failure)
         {
-            DrainInFlight();
             var row = result.Row.ToString(CultureInfo.InvariantCulture);
-            var text = failure.Message + (Submitted == 0
+            var progress = EndBatchEarly();
+            var sent = progress?.Sent ?? 0;
+            var unknown = progress?.Unknown ?? 0;
+            var text = failure.Message + (sent + unknown + (progress?.Failed ?? 0) == 0
                 ? " Nothing was sent."
-                : $" The {Submitted.ToString(CultureInfo.InvariantCulture)} row(s) before row {row} that passed were handed to the API (their results are above); row {row} and the rows after it were not sent.");
+                : $" Before row {row}, {sent.ToString(CultureInfo.InvariantCulture)} row(s) were sent and {unknown.ToString(CultureInfo.InvariantCulture)} may have been (their results are above); row {row} and the rows after it were not sent.");
             var id = "Jelou" + failure.ErrorId;
             result.Status = SendStatus.Skipped;
             result.Error = text;
