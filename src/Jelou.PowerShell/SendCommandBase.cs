@@ -89,6 +89,23 @@ namespace Jelou.PowerShell
             FinishJournal();
         }
 
+        /// <summary>
+        /// Ends the batch before its input does, for a cmdlet about to throw a terminating error of its own: waits for the
+        /// rows in flight, writes their results and completes the journal, so the report accounts for every row read and
+        /// no "stopped" warning follows. Returns the batch's counts (null when no row reached the engine).
+        /// </summary>
+        private protected BulkProgress? EndBatchEarly()
+        {
+            if (engine is not null)
+            {
+                engine.Drain(Write);
+                FlushLog();
+            }
+
+            FinishJournal();
+            return engine?.Progress;
+        }
+
         /// <summary>Gives the next row its position in the input (from 1).</summary>
         private protected long NextPosition() => ++position;
 
@@ -202,7 +219,8 @@ namespace Jelou.PowerShell
             });
         }
 
-        private bool IsWhatIf()
+        /// <summary>True for a dry run (-WhatIf, or $WhatIfPreference).</summary>
+        private protected bool IsWhatIf()
         {
             if (MyInvocation.BoundParameters.TryGetValue("WhatIf", out var value) && value is SwitchParameter whatIf)
             {

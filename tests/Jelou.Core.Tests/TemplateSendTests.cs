@@ -79,7 +79,7 @@ public sealed class TemplateSendTests : IClassFixture<FakeServerFixture>
 
     [Theory]
     [InlineData("plantilla_inexistente", "Template does not exist")]
-    [InlineData("oferta_pendiente", "is not approved")]
+    [InlineData("promocion_verano", "is not approved")]
     public async Task A_missing_or_unapproved_template_has_its_own_error_id(string name, string said)
     {
         var server = fixture.Fresh();

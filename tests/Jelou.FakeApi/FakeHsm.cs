@@ -2,41 +2,20 @@ using System.Text.Json;
 
 namespace Jelou.FakeApi;
 
-/// <summary>One template the fake's HSM endpoint knows: its name, how many body variables it has, and whether it is approved.</summary>
-/// <param name="Name">The elementName.</param>
-/// <param name="Parameters">How many body variables ({{1}}..{{n}}) it has.</param>
-/// <param name="Type">text, image, document or video: the header it has.</param>
-/// <param name="Approved">False for a template still PENDING: the API answers as for a missing one.</param>
-public sealed record FakeHsmTemplate(string Name, int Parameters, string Type = "text", bool Approved = true);
-
 /// <summary>
 /// POST /v2/whatsapp/{botId}/hsm (jelou-api.md §5.1): the array answer <c>[{"id","destination"}]</c>, one entry and one ledger
 /// entry per destination, and the older HSM error <c>{"message":[...],"status":"failed","_metadata":{"error":{},"body":{...}}}</c>
 /// (answered 400) for a template it does not know, one not approved, or a body with the wrong number of values.
 /// </summary>
 /// <remarks>
-/// The templates are a small fixed set, listed in <see cref="Templates"/>; a templates catalogue shared with the listing
-/// endpoint replaces it when there is one.
+/// The templates are the ones GET /v1/bots/{botId}/templates lists (<see cref="FakeTemplateCatalogue"/>), so what the
+/// pre-flight reads and what a send is refused for always agree.
 /// </remarks>
 internal static class FakeHsm
 {
     internal const string Endpoint = "hsm";
     private const string Prefix = "/v2/whatsapp/";
     private const string Suffix = "/hsm";
-
-    /// <summary>
-    /// The templates every fake bot has: recordatorio_pago (2 variables), bienvenida (none), confirmacion_cita (3),
-    /// factura_mensual (a document header, 2), promo_imagen (an image header, 1) and oferta_pendiente (1, not approved).
-    /// </summary>
-    public static IReadOnlyDictionary<string, FakeHsmTemplate> Templates { get; } = new[]
-    {
-        new FakeHsmTemplate("recordatorio_pago", 2),
-        new FakeHsmTemplate("bienvenida", 0),
-        new FakeHsmTemplate("confirmacion_cita", 3),
-        new FakeHsmTemplate("factura_mensual", 2, "document"),
-        new FakeHsmTemplate("promo_imagen", 1, "image"),
-        new FakeHsmTemplate("oferta_pendiente", 1, Approved: false),
-    }.ToDictionary(t => t.Name, StringComparer.Ordinal);
 
     /// <summary>The bot id of <c>/v2/whatsapp/{botId}/hsm</c>, or null for any other path.</summary>
     public static string? BotId(string path)
@@ -82,24 +61,36 @@ internal static class FakeHsm
     /// <summary>Every destination of a body that passed <see cref="Validate"/>.</summary>
     public static IReadOnlyList<string> Destinations(JsonElement root) => root.GetProperty("destinations").EnumerateArray().Select(d => d.GetString()!).ToArray();
 
-    /// <summary>The older HSM error for a template that cannot be sent as asked; null when it can.</summary>
-    public static byte[]? Refusal(JsonElement root)
+    /// <summary>
+    /// The older HSM error for a template that cannot be sent as asked, judged against the catalogue; null when it can.
+    /// The template is found by elementName and, when the body gives one, language (es_EC and es-EC alike).
+    /// </summary>
+    public static byte[]? Refusal(JsonElement root, IReadOnlyList<FakeTemplate> catalogue)
     {
         string name = root.GetProperty("elementName").GetString()!;
-        if (!Templates.TryGetValue(name, out FakeHsmTemplate? template))
+        string? language = root.TryGetProperty("language", out JsonElement l) && l.ValueKind == JsonValueKind.String ? l.GetString() : null;
+        List<FakeTemplate> named = catalogue.Where(t => t.Name == name && (string.IsNullOrEmpty(language) || t.SpeaksLanguage(language))).ToList();
+        if (named.Count == 0)
         {
             return OlderError("Template does not exist", root);
         }
 
-        if (!template.Approved)
+        FakeTemplate? template = named.FirstOrDefault(t => t.Status.Equals("APPROVED", StringComparison.OrdinalIgnoreCase));
+        if (template is null)
         {
             return OlderError("Template does not exist or is not approved", root);
         }
 
         int given = root.TryGetProperty("parameters", out JsonElement parameters) && parameters.ValueKind == JsonValueKind.Array ? parameters.GetArrayLength() : 0;
-        return given == template.Parameters
-            ? null
-            : OlderError($"The number of parameters ({given}) does not match the template ({template.Parameters})", root);
+        if (given != template.PlaceholderCount)
+        {
+            return OlderError($"The number of parameters ({given}) does not match the template ({template.PlaceholderCount})", root);
+        }
+
+        bool hasMedia = root.TryGetProperty("mediaUrl", out JsonElement media) && media.ValueKind == JsonValueKind.String && !string.IsNullOrWhiteSpace(media.GetString());
+        return template.HeaderType is "IMAGE" or "DOCUMENT" or "VIDEO" && !hasMedia
+            ? OlderError($"mediaUrl is required for a template with a {template.HeaderType.ToLowerInvariant()} header", root)
+            : null;
     }
 
     /// <summary>The answer: one <c>{"id","destination"}</c> per destination, in order.</summary>

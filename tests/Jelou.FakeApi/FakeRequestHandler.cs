@@ -212,7 +212,7 @@ internal sealed class FakeRequestHandler
     /// <summary>POST /v2/whatsapp/{botId}/hsm after the shared checks: refused in the older HSM shape, or one ledger entry per destination.</summary>
     private async Task AnswerHsmAsync(HttpContext context, Route route, RequestBody body, DateTimeOffset receivedAt, bool dropAfterAccept, Action<int, string?> finish)
     {
-        if (FakeHsm.Refusal(body.Root) is { } refusal)
+        if (FakeHsm.Refusal(body.Root, _templates.Items) is { } refusal)
         {
             finish(StatusCodes.Status400BadRequest, null);
             await WriteAsync(context, StatusCodes.Status400BadRequest, refusal).ConfigureAwait(false);

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Primitives;
 
@@ -21,12 +22,24 @@ public sealed record FakeTemplate(string Name, string Language, string Category,
 
     /// <summary>A URL button's target, or null for none.</summary>
     public string? ButtonUrl { get; init; }
+
+    /// <summary>
+    /// How many body values a send must give, as the HSM endpoint checks it: <see cref="ParamsNumber"/> when set, else the
+    /// distinct placeholders of the text, numbered or named.
+    /// </summary>
+    public int PlaceholderCount => ParamsNumber ?? Placeholders.Matches(Text).Select(m => m.Groups[1].Value).Distinct(StringComparer.Ordinal).Count();
+
+    private static Regex Placeholders { get; } = new(@"\{\{\s*([^{}]*?)\s*\}\}", RegexOptions.CultureInvariant);
+
+    /// <summary>True when <paramref name="language"/> names this template's language (any case, <c>_</c> or <c>-</c>).</summary>
+    public bool SpeaksLanguage(string language) =>
+        string.Equals(Language.Replace('-', '_'), language.Trim().Replace('-', '_'), StringComparison.OrdinalIgnoreCase);
 }
 
 /// <summary>
-/// The templates the fake lists: by default approved and pending ones with 0 to 3 parameters, a media header, an
-/// authentication template and one whose count cannot be read from its text (a named placeholder); tests may replace
-/// them. Listed in the API's paged shape, filtered by <c>query</c> (a substring of elementName, any case), <c>status</c>
+/// The templates the fake lists, and the only ones its HSM endpoint sends (<see cref="FakeHsm"/>): by default approved,
+/// pending and rejected ones with 0 to 3 parameters, document, image and video headers, an authentication template and
+/// one whose count cannot be read from its text (a named placeholder); tests may replace them. Listed in the API's paged shape, filtered by <c>query</c> (a substring of elementName, any case), <c>status</c>
 /// and <c>category</c>; <see cref="FakeFaults.ForbidTemplateListing"/> answers 403 instead.
 /// </summary>
 public sealed class FakeTemplateCatalogue
@@ -180,6 +193,8 @@ public sealed class FakeTemplateCatalogue
             new("encuesta_servicio", "es", "MARKETING", "APPROVED", "¿Cómo calificarías nuestro servicio, {{nombre}}?"),
             new("promocion_verano", "es", "MARKETING", "PENDING", "¡{{1}}, este verano tienes {{2}} de descuento!"),
             new("oferta_relampago", "es", "MARKETING", "REJECTED", "Solo hoy: {{1}}."),
+            new("promo_imagen", "pt_BR", "MARKETING", "APPROVED", "Olá {{1}}, veja a nossa promoção!") { HeaderType = "IMAGE" },
+            new("tutorial_video", "es", "UTILITY", "APPROVED", "Mira cómo activar tu cuenta en un minuto.") { HeaderType = "VIDEO" },
         };
         for (int i = 1; i <= extra; i++)
         {

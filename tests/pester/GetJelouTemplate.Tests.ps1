@@ -104,7 +104,7 @@ Describe 'Get-JelouTemplate' {
         It 'streams every page of a long listing' {
             $all = @(Get-JelouTemplate -BotId 'bot1' @conn)
 
-            $all.Count | Should -Be 130
+            $all.Count | Should -Be 132
             Get-TemplateRequests | Should -Be 3
         }
 
@@ -129,7 +129,7 @@ Describe 'Get-JelouTemplate' {
             $out = @(Get-JelouTemplate -BotId 'bot1' -IncludeTotalCount -First 0 @conn)
 
             $out.Count | Should -Be 1
-            [string]$out[0] | Should -Match '130'
+            [string]$out[0] | Should -Match '132'
         }
     }
 }
@@ -173,7 +173,7 @@ Describe 'The template name completer' {
         @($matches.CompletionText) | Should -Be @('recordatorio_pago')
         $matches[0].ToolTip | Should -Match 'es APPROVED UTILITY 2'
         @($all.CompletionText) | Should -Contain 'codigo_verificacion'
-        @($all.CompletionText).Count | Should -Be 9 -Because 'one completion per name, however many languages'
+        @($all.CompletionText).Count | Should -Be 11 -Because 'one completion per name, however many languages'
     }
 
     It 'completes nothing without -BotId, and nothing when the listing fails' {

@@ -666,3 +666,22 @@ Export-ModuleMember -Function @(
     'Watch-Send'
     'Format-Events'
 )
+
+function Add-FakeRule {
+    <#
+    .SYNOPSIS
+    Adds data rules to the fake (POST /_fake/rules): each answers the requests of one user id (or suffix), so a listing
+    or another row is never the one that takes it, as it can be with Add-FakeResponse's queue.
+    .EXAMPLE
+    Add-FakeRule $fake @{ userId = '593991200031'; times = 1; response = @{ status = 422 } }
+    #>
+    [CmdletBinding()]
+    param(
+        [Parameter(Mandatory = $true, Position = 0)] $Fake,
+        [Parameter(Mandatory = $true, Position = 1)] [hashtable[]] $Rule
+    )
+
+    $null = Invoke-FakeControl -Fake $Fake -Path '/_fake/rules' -Json (ConvertTo-Json -InputObject @($Rule) -Depth 6 -Compress)
+}
+
+Export-ModuleMember -Function 'Add-FakeRule'

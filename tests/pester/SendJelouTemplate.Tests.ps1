@@ -2,7 +2,8 @@
 # Send-JelouTemplate against the fake's HSM endpoint: a 1,000-row mail merge from a CSV with Spanish names, by a
 # delay-bind script block and by param1..paramN columns; rows with bad values Skipped and never sent; -WhatIf on the
 # whole file; a missing template stopping the batch; the report round trip; the views.
-# The fake knows a fixed set of templates (tests/Jelou.FakeApi/FakeHsm.cs): recordatorio_pago has 2 variables.
+# The fake sends from its template catalogue (tests/Jelou.FakeApi/FakeTemplates.cs): recordatorio_pago has 2 variables.
+# The pre-flight against that catalogue has its own file, TemplatePreflight.Tests.ps1.
 
 Describe 'Send-JelouTemplate' {
     BeforeAll {
@@ -123,6 +124,7 @@ Describe 'Send-JelouTemplate' {
     }
 
     Context 'a template the API does not have' {
+        # -SkipTemplateCheck: the pre-flight would stop it before the first send; this is the API's own answer.
         It 'stops the batch at the first answer, with its own error id, and reports every row read' {
             Reset-FakeJelouApi $fake
             $results = [System.Collections.Generic.List[object]]::new()
@@ -130,7 +132,7 @@ Describe 'Send-JelouTemplate' {
             $stopped = $null
             try {
                 Import-Csv -Path $csvPath | Select-Object -First 50 |
-                    Send-JelouTemplate -BotId 'bot1' -TemplateName no_existe -Parameter { $_.nombre } @conn -ThrottleLimit 1 -ErrorAction SilentlyContinue -ErrorVariable errs |
+                    Send-JelouTemplate -BotId 'bot1' -TemplateName no_existe -Parameter { $_.nombre } @conn -ThrottleLimit 1 -SkipTemplateCheck -ErrorAction SilentlyContinue -ErrorVariable errs |
                     ForEach-Object { $results.Add($_) }
             }
             catch {
@@ -151,7 +153,8 @@ Describe 'Send-JelouTemplate' {
     Context 'the report round trip' {
         It 'resends the same template, number and values when failed results are piped back in' {
             Reset-FakeJelouApi $fake
-            Add-FakeResponse $fake @(@{ status = 422 }, @{ status = 422 })
+            # By user id, not the queue: the pre-flight's template listing is the batch's first request.
+            Add-FakeRule $fake @(@{ userId = '593991000001'; times = 1; response = @{ status = 422 } }, @{ userId = '593991000002'; times = 1; response = @{ status = 422 } })
             $report = @(Import-Csv -Path $csvPath | Select-Object -First 6 |
                     Send-JelouTemplate -BotId 'bot1' -TemplateName recordatorio_pago -Language es -Parameter { $_.nombre, $_.monto } @conn -ThrottleLimit 1 -ErrorAction SilentlyContinue |
                     Sort-Object -Property Row)
@@ -184,7 +187,8 @@ Describe 'Send-JelouTemplate' {
 
             @($again | Where-Object Status -eq 'Skipped').Count | Should -Be 2
             $errs[0].Exception.Message | Should -BeLike '*Export-Clixml*'
-            (Get-FakeLedger $fake).totalRequests | Should -Be 0
+            # The -WhatIf run listed the template (its pre-flight); no template was sent or attempted.
+            @((Get-FakeLedger $fake -Attempts).attempts | Where-Object endpoint -eq 'hsm').Count | Should -Be 0
         }
     }
 

@@ -96,12 +96,19 @@ namespace Jelou.Messages
         public IReadOnlyList<string>? HeaderParameters { get; init; }
 
         /// <summary>
-        /// The values of dynamic URL buttons. The GitBook page documents this field for them as an array of strings; G4's
-        /// <c>buttonParameters</c> items (<c>{type, payload, param}</c>) come with no description of <c>payload</c>, so they
-        /// are not guessed at.
+        /// The values of the URL buttons' dynamic part, in G4's <c>buttonParameters</c> shape (jelou-api.md §5.1,
+        /// <c>HsmSendRequest</c>): one <c>{type:"URL", param, payload}</c> per value. Null when none.
+        /// </summary>
+        [JsonPropertyName("buttonParameters")]
+        public IReadOnlyList<HsmButtonParameter>? ButtonParameters { get; init; }
+
+        /// <summary>
+        /// The same values as <see cref="ButtonParameters"/>, as the GitBook page documents them: an array of strings.
+        /// Both are sent because the contract declares both and describes the item's <c>payload</c> only as "object",
+        /// so neither shape alone is known to be the one the server reads.
         /// </summary>
         [JsonPropertyName("dynamicUrlParameter")]
-        public IReadOnlyList<string>? ButtonParameters { get; init; }
+        public IReadOnlyList<string>? DynamicUrlParameter { get; init; }
 
         /// <summary>The campaign.</summary>
         [JsonPropertyName("campaignId")]
@@ -110,6 +117,47 @@ namespace Jelou.Messages
         /// <summary>The recipient.</summary>
         [JsonIgnore]
         public string Destination => Destinations[0];
+    }
+
+    /// <summary>
+    /// One item of <c>buttonParameters</c>: <c>{type:"URL", param, payload}</c> as HsmSendRequest declares it. The
+    /// contract gives <c>param</c> as an integer and <c>payload</c> as an object without naming its keys; here
+    /// <c>param</c> is the value's position among the URL buttons (from 0, as WhatsApp numbers buttons) and
+    /// <c>payload</c> is WhatsApp's own URL button parameter, <c>{type:"text", text}</c>.
+    /// </summary>
+    public sealed class HsmButtonParameter
+    {
+        internal HsmButtonParameter(int param, string text)
+        {
+            Param = param;
+            Payload = new HsmButtonPayload(text);
+        }
+
+        /// <summary>Always URL: the only button kind that takes a value.</summary>
+        [JsonPropertyName("type")]
+        public string Type => "URL";
+
+        /// <summary>The button's position among the URL buttons, from 0.</summary>
+        [JsonPropertyName("param")]
+        public int Param { get; }
+
+        /// <summary>The value.</summary>
+        [JsonPropertyName("payload")]
+        public HsmButtonPayload Payload { get; }
+    }
+
+    /// <summary>The <c>payload</c> of a <see cref="HsmButtonParameter"/>: the dynamic end of the button's URL.</summary>
+    public sealed class HsmButtonPayload
+    {
+        internal HsmButtonPayload(string text) => Text = text;
+
+        /// <summary>Always text, as WhatsApp types a URL button's parameter.</summary>
+        [JsonPropertyName("type")]
+        public string Type => "text";
+
+        /// <summary>The dynamic end of the URL.</summary>
+        [JsonPropertyName("text")]
+        public string Text { get; }
     }
 
     /// <summary>The template types the HSM endpoint documents.</summary>

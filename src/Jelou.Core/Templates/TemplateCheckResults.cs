@@ -85,6 +85,10 @@ namespace Jelou.Templates
         public TemplateCheckException(TemplateBatchFailure failure)
             : base((failure ?? throw new ArgumentNullException(nameof(failure))).Message, failure.Error) => Failure = failure;
 
+        /// <summary>Creates the exception for a failure, with a message that says more (what was sent before it).</summary>
+        public TemplateCheckException(TemplateBatchFailure failure, string message)
+            : base(message, (failure ?? throw new ArgumentNullException(nameof(failure))).Error) => Failure = failure;
+
         /// <summary>Creates the exception.</summary>
         public TemplateCheckException()
         {

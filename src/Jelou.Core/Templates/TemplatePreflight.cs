@@ -314,7 +314,7 @@ namespace Jelou.Templates
                 var template = candidates[0];
                 var close = await CloseApprovedAsync(botId, name, cancellationToken).ConfigureAwait(false);
                 return Resolution.Failed(new TemplateBatchFailure(TemplateFailureReason.NotApproved, botId, name, language,
-                    $"Template '{name}'{(template.Language is null ? string.Empty : " (" + template.Language + ")")} of bot '{botId}' is {template.Status}; only APPROVED templates can be sent, so nothing was sent. {CloseText(close)}")
+                    $"Template '{name}'{(template.Language is null ? string.Empty : " (" + template.Language + ")")} of bot '{botId}' is {template.Status}; only APPROVED templates can be sent. {CloseText(close)}")
                 {
                     Status = template.Status,
                     CloseNames = close,
@@ -382,14 +382,14 @@ namespace Jelou.Templates
             if (error.StatusCode == 403 || error.Kind == JelouErrorKind.PermissionDenied)
             {
                 return new TemplateBatchFailure(TemplateFailureReason.ListingForbidden, botId, name, language,
-                    $"Jelou API answered 403 to the template listing of bot '{botId}', needed to check template '{name}' before sending: this credential may not list templates. Nothing was sent. If it may still send them, add -SkipTemplateCheck to send without the check.")
+                    $"Jelou API answered 403 to the template listing of bot '{botId}', needed to check template '{name}' before sending: this credential may not list templates. If it may still send them, add -SkipTemplateCheck to send without the check.")
                 {
                     Error = error,
                 };
             }
 
             var text = new StringBuilder("Could not list the templates of bot '").Append(botId).Append("' to check template '").Append(name).Append("': ")
-                .Append(ErrorBodyParser.Sentence(error.Message)).Append(" Nothing was sent.");
+                .Append(ErrorBodyParser.Sentence(error.Message));
             return new TemplateBatchFailure(TemplateFailureReason.ListingFailed, botId, name, language, text.ToString()) { Error = error };
         }
 

@@ -72,9 +72,9 @@ namespace Jelou.Validation
                 }
             }
 
-            Values("parameters", f.Parameters, check, body: true);
-            Values("headerParameters", f.HeaderParameters, check, body: false);
-            Values("buttonParameters", f.ButtonParameters, check, body: false);
+            Values("parameters", f.Parameters, check, f.TemplateName, body: true);
+            Values("headerParameters", f.HeaderParameters, check, f.TemplateName, body: false);
+            Values("buttonParameters", f.ButtonParameters, check, f.TemplateName, body: false);
             check.Text("mediaUrl", f.MediaUrl);
             check.Text("fileName", f.FileName);
             check.Text("campaignId", f.CampaignId);
@@ -119,7 +119,7 @@ namespace Jelou.Validation
 
         private static string? Trimmed(string? value) => string.IsNullOrWhiteSpace(value) ? null : value!.Trim();
 
-        private static void Values(string field, IReadOnlyList<string?>? values, RuleChecker check, bool body)
+        private static void Values(string field, IReadOnlyList<string?>? values, RuleChecker check, string? templateName, bool body)
         {
             if (values is null)
             {
@@ -132,10 +132,12 @@ namespace Jelou.Validation
                 var name = $"{field}[{i}]";
                 if (string.IsNullOrWhiteSpace(value))
                 {
-                    // WhatsApp refuses a template with an empty variable; the message names the placeholder a user wrote.
+                    // WhatsApp refuses a template with an empty variable; the message names the placeholder a user wrote, and
+                    // the template, as the pre-flight's rules do.
+                    var of = templateName is null ? string.Empty : " of template '" + templateName + "'";
                     check.Add(name, body
-                        ? $"is empty; the value for {{{{{i + 1}}}}} must have text, or WhatsApp refuses the template."
-                        : "is empty; every value must have text, or WhatsApp refuses the template.");
+                        ? $"is empty; the value for {{{{{i + 1}}}}}{of} must have text, or WhatsApp refuses the template."
+                        : $"is empty; every value{of} must have text, or WhatsApp refuses the template.");
                 }
                 else if (TypeNamePattern.IsMatch(value))
                 {

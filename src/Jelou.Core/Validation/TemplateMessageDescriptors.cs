@@ -67,7 +67,8 @@ namespace Jelou.Validation
             FileName = f.FileName,
             Parameters = Values(f.Parameters),
             HeaderParameters = Values(f.HeaderParameters),
-            ButtonParameters = Values(f.ButtonParameters),
+            ButtonParameters = Values(f.ButtonParameters)?.Select((v, i) => new HsmButtonParameter(i, v)).ToArray(),
+            DynamicUrlParameter = Values(f.ButtonParameters),
             CampaignId = f.CampaignId,
         };
 

@@ -2,10 +2,12 @@ using System.Collections;
 using System.Globalization;
 using System.Management.Automation;
 using Jelou.Bulk;
+using Jelou.Credentials;
 using Jelou.Http;
 using Jelou.Journal;
 using Jelou.Messages;
 using Jelou.Results;
+using Jelou.Templates;
 using Jelou.Validation;
 
 namespace Jelou.PowerShell.Commands
@@ -16,12 +18,19 @@ namespace Jelou.PowerShell.Commands
     /// <remarks>
     /// One request per row, with one destination, on the same bulk engine as the other sends. The body values come
     /// from -Parameter (a delay-bind script block for a mail merge) or, when it is not given, from the row's
-    /// param1..paramN columns.
+    /// param1..paramN columns. Before a row is sent (or shown by -WhatIf) it is checked against its template, listed
+    /// once per batch (<see cref="TemplatePreflight"/>), unless -SkipTemplateCheck is given.
     /// </remarks>
     [Cmdlet(VerbsCommunications.Send, "JelouTemplate", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
     [OutputType(typeof(JelouTemplateResult))]
     public sealed class SendJelouTemplateCommand : SendCommandBase
     {
+        // Cancelled by Ctrl+C, so a listing the pipeline thread waits for ends with the batch. Not disposed: nothing
+        // here allocates its wait handle, and StopProcessing may run on another thread at any time.
+        private readonly CancellationTokenSource stopping = new();
+        private TemplatePreflight? preflight;
+        private bool preflightSkipped;
+
         private protected override string JournalKind => "template";
 
         /// <summary>The bot that sends the template.</summary>
@@ -42,6 +51,7 @@ namespace Jelou.PowerShell.Commands
         /// <summary>The approved template's name (its elementName), such as recordatorio_pago.</summary>
         [Parameter(Mandatory = true, Position = 2, ValueFromPipelineByPropertyName = true)]
         [Alias("ElementName", "Template", "Plantilla", "element_name", "template_name")]
+        [ArgumentCompleter(typeof(TemplateNameCompleter))]
         [AllowEmptyString]
         [NoScriptBlockText]
         public string TemplateName { get; set; } = string.Empty;
@@ -113,6 +123,10 @@ namespace Jelou.PowerShell.Commands
         [NoScriptBlockText]
         public string? CampaignId { get; set; }
 
+        /// <summary>Sends without checking the rows against the template listing first: for a credential that may send templates but not list them.</summary>
+        [Parameter]
+        public SwitchParameter SkipTemplateCheck { get; set; }
+
         /// <summary>The pipeline row itself, kept so each result and error carries it; a result of this cmdlet is resent.</summary>
         [Parameter(ValueFromPipeline = true, DontShow = true)]
         public PSObject? InputObject { get; set; }
@@ -139,6 +153,7 @@ namespace Jelou.PowerShell.Commands
             };
 
             TemplateMessage message;
+            TemplateMessageFields fields;
             try
             {
                 if (DictionaryRow.UnboundKeys(InputObject, MyInvocation.MyCommand, GivenOnCommandLine) is { Count: > 0 } keys)
@@ -146,7 +161,7 @@ namespace Jelou.PowerShell.Commands
                     throw new JelouValidationException(DictionaryRow.Problem(InputObject!, keys, "Send-JelouTemplate", "@{ userId = '593987654321'; param1 = 'María' }"));
                 }
 
-                var fields = previous?.Content is { } sent ? Resend(sent) : ReadFields();
+                fields = previous?.Content is { } sent ? Resend(sent) : ReadFields();
                 result.Content = fields;
                 result.UserId = fields.UserId?.Trim();
                 result.TemplateName = fields.TemplateName?.Trim();
@@ -176,10 +191,12 @@ namespace Jelou.PowerShell.Commands
 
             result.UserId = NoteRecipient(result.Row, result.UserId, message.Destination);
 
-            // PRE-FLIGHT SEAM (issue 14, TemplatePreflight in Jelou.Templates): -SkipTemplateCheck is read, and the batch's
-            // template cache made, once in a BeginProcessing override; the row is checked against its template here,
-            // before ShouldSend, so -WhatIf runs the whole pre-flight. A row that breaks a template rule is Skip()ped; a
-            // template that is missing or not approved throws a terminating error before the first request.
+            // Before ShouldSend, so -WhatIf runs the whole pre-flight: a dry run names every row that would fail.
+            if (!PassesPreflight(result, fields, message))
+            {
+                return;
+            }
+
             var botId = result.BotId!;
             var target = $"{message.Destination} via bot {botId}";
             var action = $"Send template '{message.ElementName}'" + (message.Parameters is { Count: > 0 } values ? $" ({Preview(string.Join(", ", values))})" : string.Empty);
@@ -193,6 +210,138 @@ namespace Jelou.PowerShell.Commands
             }
 
             Submit(new BulkItem(result, (client, options, token) => client.SendTemplateAsync(botId, message, options, token)) { JournalRow = record });
+        }
+
+        /// <summary>Cancels a template listing in progress, then the requests in flight (Ctrl+C).</summary>
+        protected override void StopProcessing()
+        {
+            stopping.Cancel();
+            base.StopProcessing();
+        }
+
+        /// <summary>
+        /// Checks the row against its template. False when the row breaks a template rule (it is reported Skipped); a
+        /// template that is missing, not approved or cannot be listed ends the batch with a terminating error.
+        /// </summary>
+        private bool PassesPreflight(JelouTemplateResult result, TemplateMessageFields fields, TemplateMessage message)
+        {
+            if (SkipTemplateCheck.IsPresent || Preflight() is not { } checker)
+            {
+                return true;
+            }
+
+            var row = new TemplateRow(result.Row, result.BotId!, message.ElementName)
+            {
+                Language = message.Language,
+                Parameters = message.Parameters ?? Array.Empty<string>(),
+                HeaderParameters = message.HeaderParameters ?? Array.Empty<string>(),
+
+                // The type the row asked for: given, or read from its media URL; the builder's default (text) is no request.
+                Type = string.IsNullOrWhiteSpace(fields.Type) && string.IsNullOrWhiteSpace(fields.MediaUrl) ? null : message.Type,
+                MediaUrl = message.MediaUrl,
+            };
+
+            TemplateRowCheck check;
+            try
+            {
+                check = checker.CheckAsync(row, stopping.Token).GetAwaiter().GetResult();
+            }
+            catch (OperationCanceledException) when (stopping.IsCancellationRequested)
+            {
+                throw new PipelineStoppedException();
+            }
+
+            foreach (var warning in check.Warnings)
+            {
+                WriteWarning(warning);
+            }
+
+            if (check.Failure is { } failure)
+            {
+                StopForTemplate(result, failure);
+            }
+
+            if (check.Problems.Count == 0)
+            {
+                return true;
+            }
+
+            // The texts start "Row N: "; the error record adds that itself, and the result has its own Row column.
+            var prefix = "Row " + result.Row.ToString(CultureInfo.InvariantCulture) + ": ";
+            var text = string.Join(" ", check.Problems.Select(p => ErrorBodyParser.Sentence(p.Message.StartsWith(prefix, StringComparison.Ordinal) ? p.Message.Substring(prefix.Length) : p.Message)));
+            Skip(result, new JelouValidationException(text));
+            return false;
+        }
+
+        /// <summary>
+        /// The batch's pre-flight, made at the first row that needs it. Null when a dry run has no credential to list
+        /// templates with: the dry run still shows every row, and says once that the templates were not checked.
+        /// </summary>
+        private TemplatePreflight? Preflight()
+        {
+            if (preflight is not null || preflightSkipped)
+            {
+                return preflight;
+            }
+
+            if (IsWhatIf() && !CredentialAvailable())
+            {
+                preflightSkipped = true;
+                WriteWarning("-WhatIf found no credential to list the templates with, so the rows were not checked against their templates (parameter counts, status, media). Give -Credential or -CredentialName, or store one with Set-JelouCredential, for a dry run that checks them.");
+                return null;
+            }
+
+            // The same shared client the sends use; a missing credential is the same terminating error a send would give.
+            preflight = new TemplatePreflight(CreateClient(), new SendRequestOptions { Retry = CreateRetrySettings() });
+            return preflight;
+        }
+
+        private bool CredentialAvailable()
+        {
+            try
+            {
+                var given = Credential is null ? null : new JelouCredential(Credential.UserName, Credential.Password);
+                CredentialResolver.CreateDefault().Resolve(given, CredentialName, BaseUri);
+                return true;
+            }
+            catch (JelouCredentialException ex) when (ex.Reason == CredentialErrorReason.NotFound)
+            {
+                return SecretVault.TryGet(this, CredentialName ?? CredentialProfile.DefaultName) is not null;
+            }
+            catch (Exception ex) when (ex is JelouCredentialException or ArgumentException)
+            {
+                // A broken store or argument: the dry run says the templates were not checked rather than failing on it.
+                return false;
+            }
+        }
+
+        /// <summary>
+        /// Ends the batch for a template every row would fail on: the rows already handed to the API are reported, this
+        /// row is reported Skipped with the reason, and a terminating error names the template and says what was sent.
+        /// </summary>
+        private void StopForTemplate(JelouTemplateResult result, TemplateBatchFailure failure)
+        {
+            var row = result.Row.ToString(CultureInfo.InvariantCulture);
+            var progress = EndBatchEarly();
+            var sent = progress?.Sent ?? 0;
+            var unknown = progress?.Unknown ?? 0;
+            var text = failure.Message + (sent + unknown + (progress?.Failed ?? 0) == 0
+                ? " Nothing was sent."
+                : $" Before row {row}, {sent.ToString(CultureInfo.InvariantCulture)} row(s) were sent and {unknown.ToString(CultureInfo.InvariantCulture)} may have been (their results are above); row {row} and the rows after it were not sent.");
+            var id = "Jelou" + failure.ErrorId;
+            result.Status = SendStatus.Skipped;
+            result.Error = text;
+            result.ErrorId = id;
+            Report(result, null);
+            var category = failure.Reason switch
+            {
+                TemplateFailureReason.NotFound => ErrorCategory.ObjectNotFound,
+                TemplateFailureReason.NotApproved => ErrorCategory.InvalidOperation,
+                TemplateFailureReason.LanguageAmbiguous => ErrorCategory.InvalidArgument,
+                TemplateFailureReason.ListingForbidden => ErrorCategory.PermissionDenied,
+                _ => failure.Error is { } error ? ErrorRecords.CategoryFor(error.Kind) : ErrorCategory.NotSpecified,
+            };
+            ThrowTerminatingError(new ErrorRecord(new TemplateCheckException(failure, text), id, category, result.InputObject ?? result));
         }
 
         private TemplateMessageFields ReadFields() => new()

@@ -8,7 +8,7 @@ namespace Jelou.Tests.Templates;
 public sealed class TemplateListingTests
 {
     // The built-in catalogue of tests/Jelou.FakeApi/FakeTemplates.cs (that file is not compiled on the net472 lane).
-    private const int CatalogueSize = 10;
+    private const int CatalogueSize = 12;
 
     [Fact]
     public async Task The_catalogue_is_read_with_the_servers_query_and_filters()
