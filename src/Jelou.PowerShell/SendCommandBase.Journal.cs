@@ -244,6 +244,15 @@ namespace Jelou.PowerShell
             };
             var possibly = progress.Unknown + stillInFlight;
             var text = new System.Text.StringBuilder();
+            if (progress.Sent == 0 && progress.AlreadySent == 0 && possibly == 0 && unwritten == 0)
+            {
+                // Nothing reached the API and every row read was reported: there is nothing to check before a rerun.
+                text.Append(MyInvocation.MyCommand.Name).Append(" was stopped ").Append(how).Append(" before the batch ended: nothing was sent; rows after row ")
+                    .Append(position).Append(" were not read.");
+                WriteHostWarning(text.ToString());
+                return;
+            }
+
             text.Append(MyInvocation.MyCommand.Name).Append(" was stopped ").Append(how).Append(" before the batch ended: ")
                 .Append(progress.Sent).Append(" sent");
             if (progress.AlreadySent > 0)
@@ -269,9 +278,14 @@ namespace Jelou.PowerShell
                 text.Append(" Without -JournalPath nothing remembers which rows were sent, and rows missing from the report may have been sent: check before resending, and give -JournalPath so a rerun sends only what was not sent.");
             }
 
+            WriteHostWarning(text.ToString());
+        }
+
+        private void WriteHostWarning(string text)
+        {
             try
             {
-                Host?.UI?.WriteWarningLine(text.ToString());
+                Host?.UI?.WriteWarningLine(text);
             }
             catch (Exception ex) when (ex is PipelineStoppedException or InvalidOperationException or NotSupportedException or IOException)
             {

@@ -291,6 +291,16 @@ switch ($Mode) {
         $run.Output | Should -Match 'Without -JournalPath nothing remembers'
     }
 
+    It 'a stop before anything was sent says so in one line, without the rerun advice' {
+        $csv = New-Rows 50 -BadRow 1
+        $run = Invoke-Send @('-Csv', $csv, '-Journal', '', '-Report', (Join-Path $TestDrive 'first-bad.csv'), '-Throttle', '1', '-Mode', 'erroractionstop')
+
+        $run.Output | Should -Match 'caught: JelouInvalidInput'
+        $run.Output | Should -Match 'WARNING: Send-JelouBotMessage was stopped by a terminating error before the batch ended: nothing was sent; rows after row 1 were not read\.'
+        $run.Output | Should -Not -Match 'nothing remembers'
+        (Get-FakeLedger $fake).count | Should -Be 0
+    }
+
     It 'a second process is refused while one sends from the journal, with an error naming the lock' {
         $null = Set-FakeFaults $fake @{ latencyMs = 500 }
         $csv = New-Rows 200
