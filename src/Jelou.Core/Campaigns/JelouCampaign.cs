@@ -84,7 +84,7 @@ namespace Jelou.Campaigns
                 Name = Text(raw, "name") ?? Text(raw, "campaignName"),
                 Status = Text(raw, "status")?.Trim().ToUpperInvariant(),
                 TemplateName = Text(raw, "elementName") ?? Text(raw, "templateName") ?? Text(raw, "template")
-                    ?? (raw.TryGetProperty("template", out var t) && t.ValueKind == JsonValueKind.Object ? Text(t, "elementName") ?? Text(t, "name") : null),
+                    ?? Nested(raw, "template", "elementName") ?? Nested(raw, "template", "name") ?? Nested(raw, "metadata", "elementName"),
                 RowCount = Number(raw, "rowCount") ?? Number(raw, "rows"),
                 ScheduledAt = Date(raw, "scheduledAt"),
                 CreatedAt = Date(raw, "createdAt"),
@@ -104,6 +104,9 @@ namespace Jelou.Campaigns
                 _ => null,
             }
             : null;
+
+        private static string? Nested(JsonElement obj, string name, string inner) =>
+            obj.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.Object ? Text(value, inner) : null;
 
         private static long? Number(JsonElement obj, string name)
         {
