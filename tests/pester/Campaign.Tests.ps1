@@ -82,7 +82,10 @@ Describe 'Campaigns' {
             $result = Start-JelouCampaign @start -CampaignName 'programada' -Path $clientes -ScheduledAt $at
 
             $expected = $at.ToUniversalTime().ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", [cultureinfo]::InvariantCulture)
-            (Get-FakeCampaigns $fake).uploads[0].fields.scheduledAt | Should -Be $expected
+            # Read as text: Invoke-RestMethod would turn the date back into a [datetime].
+            $rest = @{ UseBasicParsing = $true }
+            if ($PSVersionTable.PSVersion.Major -ge 6) { $rest = @{ NoProxy = $true } }
+            (Invoke-WebRequest -Uri ($fake.BaseUri + '_fake/campaigns') @rest).Content | Should -Match ('"scheduledAt":"' + [regex]::Escape($expected) + '"')
             $result.ScheduledAt.Kind | Should -Be 'Utc'
             $result.ScheduledAt | Should -Be $at.ToUniversalTime()
             (Get-JelouCampaign -BotId bot1 -Name 'programada' @conn).Status | Should -Be 'SCHEDULED'
@@ -128,9 +131,10 @@ Describe 'Campaigns' {
         }
 
         It 'removes the temporary file when the upload fails' {
+            # Without the pre-flight the upload is the first request, so the 500 is its answer.
             Add-FakeResponse $fake @{ status = 500 }
 
-            $result = Import-Csv $clientes | Start-JelouCampaign @start -CampaignName 'falla' -ErrorVariable failures -ErrorAction SilentlyContinue
+            $result = Import-Csv $clientes | Start-JelouCampaign @start -CampaignName 'falla' -SkipTemplateCheck -ErrorVariable failures -ErrorAction SilentlyContinue
 
             $result.Succeeded | Should -BeFalse
             $result.PossiblyCreated | Should -BeTrue
@@ -187,7 +191,7 @@ Describe 'Campaigns' {
             $err = { Start-JelouCampaign @start -CampaignName 'mala' -Path $bad -ParameterMap 'nombre', 'monto' -WhatIf } | Should -Throw -ErrorId 'JelouCampaignInvalid,Jelou.PowerShell.Commands.StartJelouCampaignCommand' -PassThru
 
             $message = $err.Exception.Message
-            $message | Should -Match "Campaign 'mala' was not uploaded: 6 problems"
+            $message | Should -Match "Campaign 'mala' was not uploaded: 5 problems"
             $message | Should -Match "Header \(row 1\), column B: 'nombre completo' has characters other than letters, digits and _.*'nombre_completo'"
             $message | Should -Match "column 'nombre', which -ParameterMap gives for \{\{1\}\}, is not in the header"
             $message | Should -Match "Row 2, column 'telefono' \(A\): '\+593987654321' starts with '\+'"
@@ -278,6 +282,8 @@ Describe 'Campaigns' {
         }
 
         It '-Wait polls with a progress bar until the campaign is COMPLETED' {
+            # Long enough that the first poll, after the new runspace has imported the module, sees it unfinished.
+            $null = Get-FakeCampaigns $fake -StepMs 3000
             $null = Start-JelouCampaign @start -CampaignName 'promo_espera' -Path $clientes
 
             $events = Watch-Send -Fake $fake -Script "param(`$Uri, `$Credential) Get-JelouCampaign -BotId bot1 -Name 'promo_*' -Wait -PollIntervalSec 1 -BaseUri `$Uri -Credential `$Credential"
@@ -286,7 +292,7 @@ Describe 'Campaigns' {
             $done.Count | Should -Be 1 -Because (Format-Events $events)
             $done[0].Record.Status | Should -Be 'COMPLETED'
             $progress = @($events | Where-Object Kind -eq 'Progress' | ForEach-Object Text)
-            $progress | Should -Contain '0 of 1 COMPLETED (1 PENDING)' -Because (Format-Events $events)
+            @($progress | Where-Object { $_ -match '^0 of 1 COMPLETED \(1 (PENDING|IN_PROGRESS)\)$' }).Count | Should -BeGreaterThan 0 -Because (Format-Events $events)
             $progress | Should -Contain '1 of 1 COMPLETED' -Because (Format-Events $events)
         }
 
