@@ -442,7 +442,7 @@ namespace Jelou.PowerShell.Commands
 
             if (formatted > 0)
             {
-                WriteVerbose($"{formatted.ToString(CultureInfo.InvariantCulture)} phone numbers written with formatting (+, spaces, dashes) were written as digits only.");
+                WriteVerbose($"{formatted.ToString(CultureInfo.InvariantCulture)} phone number{(formatted == 1 ? " was" : "s were")} written with formatting (+, spaces, dashes); the file has {(formatted == 1 ? "it" : "them")} as digits only.");
             }
 
             return (header, cells);

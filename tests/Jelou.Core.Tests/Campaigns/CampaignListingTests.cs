@@ -151,12 +151,12 @@ public sealed class CampaignListingTests
     [Fact]
     public async Task An_uploaded_campaign_moves_from_PENDING_to_IN_PROGRESS_to_COMPLETED()
     {
-        await using var server = await FakeJelouServer.StartAsync(new FakeJelouOptions { CampaignStepMs = 400 });
+        await using var server = await FakeJelouServer.StartAsync(new FakeJelouOptions { CampaignStepMs = 1500 });
         using var client = CoreTestSupport.ClientFor(server);
         await UploadAsync(client, "progreso");
         var seen = new List<string?>();
         var clock = System.Diagnostics.Stopwatch.StartNew();
-        while (clock.Elapsed < TimeSpan.FromSeconds(10) && !seen.Contains("COMPLETED"))
+        while (clock.Elapsed < TimeSpan.FromSeconds(20) && !seen.Contains("COMPLETED"))
         {
             var status = (await ListAsync(client, new CampaignListEndpoint("bot-1", From, To), new PageWindow(0, null))).Single().Status;
             if (seen.Count == 0 || seen[seen.Count - 1] != status)
