@@ -21,6 +21,8 @@
         'Set-JelouRequestContext'
         'Get-JelouRequestContext'
         'Get-JelouTemplate'
+        'Start-JelouCampaign'
+        'Get-JelouCampaign'
     )
     FunctionsToExport      = @()
     VariablesToExport      = @()

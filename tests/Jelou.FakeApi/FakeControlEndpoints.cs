@@ -18,11 +18,13 @@ internal sealed class FakeControlEndpoints
 
     private readonly FakeLedger _ledger;
     private readonly FakeFaults _faults;
+    private readonly FakeCampaignStore _campaigns;
 
-    public FakeControlEndpoints(FakeLedger ledger, FakeFaults faults)
+    public FakeControlEndpoints(FakeLedger ledger, FakeFaults faults, FakeCampaignStore campaigns)
     {
         _ledger = ledger;
         _faults = faults;
+        _campaigns = campaigns;
     }
 
     public async Task HandleAsync(HttpContext context, string path)
@@ -40,6 +42,7 @@ internal sealed class FakeControlEndpoints
                 case "/_fake/reset" when post:
                     _ledger.Reset();
                     _faults.Clear();
+                    _campaigns.Reset();
                     await FakeRequestHandler.WriteAsync(context, StatusCodes.Status200OK, Ok).ConfigureAwait(false);
                     break;
                 case "/_fake/faults" when get:
@@ -84,6 +87,21 @@ internal sealed class FakeControlEndpoints
                     break;
                 case "/_fake/faults/clear" when post:
                     _faults.Clear();
+                    await FakeRequestHandler.WriteAsync(context, StatusCodes.Status200OK, Ok).ConfigureAwait(false);
+                    break;
+                case "/_fake/campaigns" when get:
+                    await WriteCampaignsAsync(context).ConfigureAwait(false);
+                    break;
+                case "/_fake/campaigns" when post:
+                    using (JsonDocument doc = await ParseAsync(request, context.RequestAborted).ConfigureAwait(false))
+                    {
+                        _campaigns.ApplyControl(doc.RootElement);
+                    }
+
+                    await WriteCampaignsAsync(context).ConfigureAwait(false);
+                    break;
+                case "/_fake/campaigns/reset" when post:
+                    _campaigns.Reset();
                     await FakeRequestHandler.WriteAsync(context, StatusCodes.Status200OK, Ok).ConfigureAwait(false);
                     break;
                 case "/_fake/ledger/reset" when post:
@@ -324,6 +342,16 @@ internal sealed class FakeControlEndpoints
         }
 
         return new FakeResponse(status, body, headers) { DelayMs = delayMs, Drop = drop };
+    }
+
+    private async Task WriteCampaignsAsync(HttpContext context)
+    {
+        HttpResponse response = context.Response;
+        response.StatusCode = StatusCodes.Status200OK;
+        response.ContentType = FakeRequestHandler.JsonContentType;
+        await using var writer = new Utf8JsonWriter(response.BodyWriter, WriterOptions);
+        _campaigns.WriteControl(writer);
+        await FlushAsync(writer, context).ConfigureAwait(false);
     }
 
     private async Task WriteFaultsAsync(HttpContext context)

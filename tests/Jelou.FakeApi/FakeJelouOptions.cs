@@ -24,6 +24,12 @@ public sealed class FakeJelouOptions
     /// </summary>
     public int CampaignCount { get; set; }
 
+    /// <summary>
+    /// How long an uploaded campaign (POST /v1/hsm/file) stays PENDING, and then IN_PROGRESS, before it is COMPLETED, in
+    /// milliseconds (default 2000; 0 completes it at once). <c>--campaign-step-ms N</c>; changeable while running.
+    /// </summary>
+    public int CampaignStepMs { get; set; } = 2000;
+
     /// <summary>Generated approved templates (plantilla_0001, ...) listed after the built-in catalogue, to make the listing page.</summary>
     public int ExtraTemplateCount { get; set; }
 

@@ -22,9 +22,10 @@ public sealed class FakeJelouServer : IAsyncDisposable
     private int _disposed;
 
     private FakeJelouServer(WebApplication app, CancellationTokenSource stopping, FakeJelouOptions options, FakeLedger ledger,
-        FakeFaults faults, FakeTemplateCatalogue templates, int port)
+        FakeFaults faults, FakeTemplateCatalogue templates, FakeCampaignStore campaigns, int port)
     {
         Templates = templates;
+        Campaigns = campaigns;
         _app = app;
         _stopping = stopping;
         Options = options;
@@ -52,6 +53,9 @@ public sealed class FakeJelouServer : IAsyncDisposable
     /// <summary>The templates GET /v1/bots/{botId}/templates lists; may be changed while the server runs.</summary>
     public FakeTemplateCatalogue Templates { get; }
 
+    /// <summary>The campaigns uploaded (POST /v1/hsm/file) and listed (GET /v1/campaigns); its step time may be changed while the server runs.</summary>
+    public FakeCampaignStore Campaigns { get; }
+
     /// <summary>Starts a server and returns once it is listening.</summary>
     /// <param name="options">Settings; <see langword="null"/> uses the defaults.</param>
     /// <param name="ct">Cancels the start.</param>
@@ -66,7 +70,8 @@ public sealed class FakeJelouServer : IAsyncDisposable
         var faults = new FakeFaults(options.Seed);
         var stopping = new CancellationTokenSource();
         var templates = new FakeTemplateCatalogue(options.ExtraTemplateCount);
-        var handler = new FakeRequestHandler(options, ledger, faults, templates, stopping.Token);
+        var campaigns = new FakeCampaignStore(options, templates);
+        var handler = new FakeRequestHandler(options, ledger, faults, templates, campaigns, stopping.Token);
 
         // The empty builder reads no configuration or environment (so ASPNETCORE_URLS cannot move the port) and logs nothing.
         WebApplicationBuilder builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions());
@@ -92,7 +97,7 @@ public sealed class FakeJelouServer : IAsyncDisposable
         {
             await app.StartAsync(ct).ConfigureAwait(false);
             int port = BoundPort(app);
-            return new FakeJelouServer(app, stopping, options, ledger, faults, templates, port);
+            return new FakeJelouServer(app, stopping, options, ledger, faults, templates, campaigns, port);
         }
         catch
         {

@@ -34,16 +34,18 @@ internal sealed class FakeRequestHandler
     private readonly CancellationToken _stopping;
     private readonly FakeControlEndpoints _control;
     private readonly FakeTemplateCatalogue _templates;
+    private readonly FakeCampaignStore _campaigns;
     private Credentials? _credentials;
 
-    public FakeRequestHandler(FakeJelouOptions options, FakeLedger ledger, FakeFaults faults, FakeTemplateCatalogue templates, CancellationToken stopping)
+    public FakeRequestHandler(FakeJelouOptions options, FakeLedger ledger, FakeFaults faults, FakeTemplateCatalogue templates, FakeCampaignStore campaigns, CancellationToken stopping)
     {
         _templates = templates;
+        _campaigns = campaigns;
         _options = options;
         _ledger = ledger;
         _faults = faults;
         _stopping = stopping;
-        _control = new FakeControlEndpoints(ledger, faults);
+        _control = new FakeControlEndpoints(ledger, faults, campaigns);
     }
 
     public Task HandleAsync(HttpContext context)
@@ -155,9 +157,19 @@ internal sealed class FakeRequestHandler
 
             if (error is null && route.Endpoint == CampaignsEndpoint)
             {
-                (status, byte[] page) = CampaignPage(request, route.BotId);
+                (status, byte[] page) = _campaigns.Listing(request, route.BotId);
                 Finish(status);
                 await WriteAsync(context, status, page).ConfigureAwait(false);
+                return;
+            }
+
+            if (error is null && route.Endpoint == FakeCampaignStore.UploadEndpoint)
+            {
+                // Not a message: recorded by the campaign store, never in the message ledger.
+                await body.ReadAsync(request, route, context.RequestAborted).ConfigureAwait(false);
+                (status, byte[] answer) = await _campaigns.UploadAsync(request.ContentType, body.Bytes, receivedAt).ConfigureAwait(false);
+                Finish(status);
+                await WriteAsync(context, status, answer).ConfigureAwait(false);
                 return;
             }
 
@@ -258,70 +270,8 @@ internal sealed class FakeRequestHandler
             }
         }
 
-        return route.Endpoint is TemplatesEndpoint or CampaignsEndpoint || IsJson(request.ContentType) ? (0, null) : (StatusCodes.Status415UnsupportedMediaType, JsonBodies.UnsupportedMediaType);
-    }
-
-    /// <summary>
-    /// One page of GET /v1/campaigns, shaped as the API documents it: <c>{pagination{limit,page,total,offset,totalPages},
-    /// _metadata, results[]}</c>. <c>botId</c> is required; <c>page</c> counts from 1 and <c>limit</c> is 1 to 50 (10 when absent).
-    /// </summary>
-    private (int Status, byte[] Body) CampaignPage(HttpRequest request, string? botId)
-    {
-        if (botId is null)
-        {
-            return (StatusCodes.Status400BadRequest, JsonBodies.G4Error("E0400", "BAD_REQUEST", "botId is required", "botId es obligatorio"));
-        }
-
-        if (!TryQueryInt(request, "page", 1, out int page) || page < 1 || !TryQueryInt(request, "limit", 10, out int limit) || limit < 1 || limit > MaxPageSize)
-        {
-            return (StatusCodes.Status422UnprocessableEntity, JsonBodies.G4Error("E0422", "VALIDATOR_ERROR", "page must be 1 or more and limit 1 to 50", "page debe ser 1 o más y limit de 1 a 50"));
-        }
-
-        int total = _options.CampaignCount;
-        int offset = (int)Math.Min((long)(page - 1) * limit, total);
-        int count = Math.Min(limit, total - offset);
-        using var stream = new MemoryStream();
-        using (var writer = new Utf8JsonWriter(stream))
-        {
-            writer.WriteStartObject();
-            writer.WriteStartObject("pagination");
-            writer.WriteNumber("limit", limit);
-            writer.WriteNumber("page", page);
-            writer.WriteNumber("total", total);
-            writer.WriteNumber("offset", (long)(page - 1) * limit);
-            writer.WriteNumber("totalPages", (total + limit - 1) / limit);
-            writer.WriteEndObject();
-            writer.WriteStartObject("_metadata");
-            writer.WriteEndObject();
-            writer.WriteStartArray("results");
-            for (int i = offset; i < offset + count; i++)
-            {
-                writer.WriteStartObject();
-                writer.WriteString("_id", "camp-" + (i + 1).ToString("D4", System.Globalization.CultureInfo.InvariantCulture));
-                writer.WriteString("name", "Campaign " + (i + 1).ToString(System.Globalization.CultureInfo.InvariantCulture));
-                writer.WriteString("status", "COMPLETED");
-                writer.WriteString("botId", botId);
-                writer.WriteNumber("rowCount", i + 1);
-                writer.WriteEndObject();
-            }
-
-            writer.WriteEndArray();
-            writer.WriteEndObject();
-        }
-
-        return (StatusCodes.Status200OK, stream.ToArray());
-    }
-
-    private static bool TryQueryInt(HttpRequest request, string name, int fallback, out int value)
-    {
-        StringValues text = request.Query[name];
-        if (text.Count == 0)
-        {
-            value = fallback;
-            return true;
-        }
-
-        return int.TryParse(text.ToString(), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out value);
+        // The campaign upload takes multipart or JSON, and answers a wrong type itself.
+        return route.Endpoint is TemplatesEndpoint or CampaignsEndpoint or FakeCampaignStore.UploadEndpoint || IsJson(request.ContentType) ? (0, null) : (StatusCodes.Status415UnsupportedMediaType, JsonBodies.UnsupportedMediaType);
     }
 
     private bool IsAuthorized(HttpRequest request)
@@ -488,6 +438,11 @@ internal sealed class FakeRequestHandler
                 {
                     return new Route(FakeHsm.Endpoint, hsmBot, null);
                 }
+
+                if (path == FakeCampaignStore.UploadPath)
+                {
+                    return new Route(FakeCampaignStore.UploadEndpoint, null, null);
+                }
             }
 
             if (HttpMethods.IsGet(method) && TryId(path, BotPrefix, TemplatesSuffix) is { } templatesBot)
@@ -529,6 +484,9 @@ internal sealed class FakeRequestHandler
         public string? UserId { get; private set; }
 
         public string? Type { get; private set; }
+
+        /// <summary>The body as read (after <see cref="ReadAsync"/>).</summary>
+        public ReadOnlyMemory<byte> Bytes => _buffer is null ? ReadOnlyMemory<byte>.Empty : _buffer.AsMemory(0, _length);
 
         public string Text => _text ??= _buffer is null ? string.Empty : Encoding.UTF8.GetString(_buffer, 0, _length);
 

@@ -13,6 +13,7 @@ internal static class Program
           --client-secret Y      expected client secret (default test-secret)
           --known-bot ID         repeatable; when given, other bot ids get 404
           --campaigns N          GET /v1/campaigns lists N campaigns (paged)
+          --campaign-step-ms N   an uploaded campaign stays PENDING, then IN_PROGRESS, N ms each (default 2000)
           --extra-templates N    GET /v1/bots/{botId}/templates lists N generated templates after its catalogue
           --forbidden-bot ID     repeatable; these bot ids get 403
           --latency-ms N         fixed latency per API request
@@ -66,6 +67,9 @@ internal static class Program
                         break;
                     case "--campaigns":
                         options.CampaignCount = ParseInt(arg, Value(), 0, 1_000_000);
+                        break;
+                    case "--campaign-step-ms":
+                        options.CampaignStepMs = ParseInt(arg, Value(), 0, int.MaxValue);
                         break;
                     case "--extra-templates":
                         options.ExtraTemplateCount = ParseInt(arg, Value(), 0, 1_000_000);

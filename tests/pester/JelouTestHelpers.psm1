@@ -645,6 +645,24 @@ function Format-Events {
     "the run was:`n" + (@($Events | ForEach-Object { '{0,6} ms {1,-8} {2}' -f $_.T, $_.Kind, $_.Text }) -join "`n")
 }
 
+# GET /_fake/campaigns: stepMs, the uploads (sequence, id, status, contentType, fields, json, fileName, fileContentType,
+# file, receivedAt) and the query string of every campaign listing. With -StepMs, first sets how long an uploaded
+# campaign stays PENDING and then IN_PROGRESS.
+function Get-FakeCampaigns {
+    [CmdletBinding()]
+    param(
+        [Parameter(Mandatory = $true, Position = 0)] $Fake,
+        [int] $StepMs = -1
+    )
+
+    if ($StepMs -ge 0) {
+        return Invoke-FakeControl -Fake $Fake -Path '/_fake/campaigns' -Json ('{"stepMs":' + $StepMs + '}')
+    }
+
+    $rest = Get-RestParameters
+    Invoke-RestMethod -Uri ((Get-FakeBaseUri $Fake) + '/_fake/campaigns') -Method Get @rest
+}
+
 Export-ModuleMember -Function @(
     'Get-JelouRepositoryRoot'
     'Get-JelouModulePath'
@@ -665,6 +683,7 @@ Export-ModuleMember -Function @(
     'ConvertTo-Utf8BomFile'
     'Watch-Send'
     'Format-Events'
+    'Get-FakeCampaigns'
 )
 
 function Add-FakeRule {

@@ -29,6 +29,7 @@ public sealed class FakeJelouServer : IAsyncDisposable
         Port = baseUri.Port;
         Ledger = new FakeLedger(control);
         Faults = new FakeFaults(control);
+        Campaigns = new FakeCampaignStore(control);
     }
 
     /// <summary>Base address with a trailing slash, e.g. <c>http://127.0.0.1:41234/</c>.</summary>
@@ -45,6 +46,9 @@ public sealed class FakeJelouServer : IAsyncDisposable
 
     /// <summary>Fault injection, sent to the process.</summary>
     public FakeFaults Faults { get; }
+
+    /// <summary>The campaign uploads and settings, through <c>/_fake/campaigns</c>.</summary>
+    public FakeCampaignStore Campaigns { get; }
 
     /// <summary>
     /// The fake's dll: <c>JELOU_FAKEAPI_DLL</c> when set, else the path the build recorded in this assembly (the fake's
@@ -96,6 +100,9 @@ public sealed class FakeJelouServer : IAsyncDisposable
             arguments.Add("--campaigns");
             arguments.Add(options.CampaignCount.ToString(CultureInfo.InvariantCulture));
         }
+
+        arguments.Add("--campaign-step-ms");
+        arguments.Add(options.CampaignStepMs.ToString(CultureInfo.InvariantCulture));
 
         if (options.ExtraTemplateCount > 0)
         {
@@ -440,6 +447,59 @@ public sealed class FakeFaults
         using JsonDocument doc = _control.Get("/_fake/faults");
         return doc.RootElement.GetProperty(name).GetDouble();
     }
+}
+
+/// <summary>The out-of-process fake's campaign uploads, read through <c>GET /_fake/campaigns</c> at each access.</summary>
+public sealed class FakeCampaignStore
+{
+    private readonly FakeControl _control;
+
+    internal FakeCampaignStore(FakeControl control) => _control = control;
+
+    /// <summary>How long an uploaded campaign stays PENDING, then IN_PROGRESS, in milliseconds.</summary>
+    public int StepMs
+    {
+        get
+        {
+            using JsonDocument doc = _control.Get("/_fake/campaigns");
+            return doc.RootElement.GetProperty("stepMs").GetInt32();
+        }
+
+        set => _control.Post("/_fake/campaigns", "{\"stepMs\":" + value.ToString(CultureInfo.InvariantCulture) + "}").Dispose();
+    }
+
+    /// <summary>Every upload received, in arrival order.</summary>
+    public IReadOnlyList<FakeCampaignUpload> Uploads
+    {
+        get
+        {
+            using JsonDocument doc = _control.Get("/_fake/campaigns");
+            return doc.RootElement.GetProperty("uploads").EnumerateArray().Select(u => new FakeCampaignUpload(
+                u.GetProperty("sequence").GetInt64(),
+                u.GetProperty("id").GetString(),
+                u.GetProperty("status").GetInt32(),
+                u.GetProperty("contentType").GetString(),
+                u.GetProperty("fields").EnumerateObject().ToDictionary(f => f.Name, f => f.Value.GetString() ?? string.Empty, StringComparer.Ordinal),
+                u.GetProperty("json").GetString(),
+                u.GetProperty("fileName").GetString(),
+                u.GetProperty("fileContentType").GetString(),
+                u.GetProperty("file").GetString(),
+                u.GetProperty("receivedAt").GetDateTimeOffset())).ToArray();
+        }
+    }
+
+    /// <summary>The query string of every GET /v1/campaigns, in arrival order.</summary>
+    public IReadOnlyList<string> ListingQueries
+    {
+        get
+        {
+            using JsonDocument doc = _control.Get("/_fake/campaigns");
+            return doc.RootElement.GetProperty("listingQueries").EnumerateArray().Select(q => q.GetString() ?? string.Empty).ToArray();
+        }
+    }
+
+    /// <summary>Forgets the uploads, their campaigns and the listing queries.</summary>
+    public void Reset() => _control.Post("/_fake/campaigns/reset", "{}").Dispose();
 }
 
 /// <summary>Synchronous calls to the control endpoints (the in-process members they stand in for are synchronous).</summary>

@@ -93,6 +93,28 @@ namespace Jelou.Http
             return templates;
         }
 
+        /// <summary>
+        /// Starts a bulk campaign (POST /v1/hsm/file): the CSV uploaded as multipart/form-data, or its public URL sent as
+        /// JSON. The file is not checked here (<see cref="Campaigns.CampaignCsv.Check"/> does that first). At most once:
+        /// retried only when the request certainly did not reach the server, since a second upload is a second campaign.
+        /// </summary>
+        public static Task<Campaigns.JelouCampaignResult> StartCampaignAsync(this JelouClient client, Campaigns.CampaignRequest request, SendRequestOptions? options = null, CancellationToken cancellationToken = default)
+        {
+            ThrowIfNull(client);
+            if (request is null)
+            {
+                throw new ArgumentNullException(nameof(request));
+            }
+
+            if (request.IsUpload == (request.FileUrl is not null))
+            {
+                throw new ArgumentException("Give the campaign either a file to upload or a file URL, not both or neither.", nameof(request));
+            }
+
+            RequestBody body = request.IsUpload ? new MultipartBody(request.ToForm) : new JsonBody(request.ToJson());
+            return client.SendAsync(new Campaigns.CampaignUploadEndpoint(request.TemplateName), new ApiRequest(null, null, body), options, cancellationToken);
+        }
+
         private static void ThrowIfNull(JelouClient client)
         {
             if (client is null)
