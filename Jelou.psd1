@@ -21,6 +21,7 @@
         'Set-JelouRequestContext'
         'Get-JelouRequestContext'
         'Get-JelouTemplate'
+        'Get-JelouMessageStatus'
     )
     FunctionsToExport      = @()
     VariablesToExport      = @()

@@ -161,6 +161,14 @@ internal sealed class FakeRequestHandler
                 return;
             }
 
+            if (error is null && route.Endpoint == FakeNotifications.Endpoint)
+            {
+                (status, byte[] notifications) = FakeNotifications.Listing(request, route.BotId!, _ledger, _options.NotificationStatuses);
+                Finish(status);
+                await WriteAsync(context, status, notifications).ConfigureAwait(false);
+                return;
+            }
+
             if (error is null)
             {
                 await body.ReadAsync(request, route, context.RequestAborted).ConfigureAwait(false);
@@ -258,7 +266,7 @@ internal sealed class FakeRequestHandler
             }
         }
 
-        return route.Endpoint is TemplatesEndpoint or CampaignsEndpoint || IsJson(request.ContentType) ? (0, null) : (StatusCodes.Status415UnsupportedMediaType, JsonBodies.UnsupportedMediaType);
+        return route.Endpoint is TemplatesEndpoint or CampaignsEndpoint or FakeNotifications.Endpoint || IsJson(request.ContentType) ? (0, null) : (StatusCodes.Status415UnsupportedMediaType, JsonBodies.UnsupportedMediaType);
     }
 
     /// <summary>
@@ -493,6 +501,11 @@ internal sealed class FakeRequestHandler
             if (HttpMethods.IsGet(method) && TryId(path, BotPrefix, TemplatesSuffix) is { } templatesBot)
             {
                 return new Route(TemplatesEndpoint, templatesBot, null);
+            }
+
+            if (HttpMethods.IsGet(method) && FakeNotifications.BotId(path) is { } notificationsBot)
+            {
+                return new Route(FakeNotifications.Endpoint, notificationsBot, null);
             }
 
             if (HttpMethods.IsGet(method) && path == CampaignsPath)
