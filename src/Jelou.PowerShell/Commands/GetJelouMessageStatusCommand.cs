@@ -35,7 +35,9 @@ namespace Jelou.PowerShell.Commands
         private bool checkedPaging;
 
         /// <summary>The bot the templates were sent through.</summary>
-        [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
+        // Declared per set, so that the listing's set exists in the metadata (and the generated syntax) as well.
+        [Parameter(Mandatory = true, Position = 0, ParameterSetName = ListSet, ValueFromPipelineByPropertyName = true)]
+        [Parameter(Mandatory = true, Position = 0, ParameterSetName = LookupSet, ValueFromPipelineByPropertyName = true)]
         [Alias("bot_id", "Bot")]
         [ValidateNotNullOrEmpty]
         public string BotId { get; set; } = string.Empty;
