@@ -23,6 +23,7 @@
         'Get-JelouTemplate'
         'Start-JelouCampaign'
         'Get-JelouCampaign'
+        'Get-JelouMessageStatus'
     )
     FunctionsToExport      = @()
     VariablesToExport      = @()

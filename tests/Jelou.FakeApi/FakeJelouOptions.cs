@@ -33,6 +33,12 @@ public sealed class FakeJelouOptions
     /// <summary>Generated approved templates (plantilla_0001, ...) listed after the built-in catalogue, to make the listing page.</summary>
     public int ExtraTemplateCount { get; set; }
 
+    /// <summary>
+    /// The delivery statuses GET /v1/external/bots/{botId}/notifications cycles through: message <c>msg_N</c> gets entry
+    /// (N - 1) modulo the count. <see langword="null"/> or empty uses the built-in mix (FakeNotifications.DefaultStatuses).
+    /// </summary>
+    public IReadOnlyList<string>? NotificationStatuses { get; set; }
+
     /// <summary>Port to bind on 127.0.0.1; 0 picks a free ephemeral port.</summary>
     public int Port { get; set; }
 

@@ -173,6 +173,14 @@ internal sealed class FakeRequestHandler
                 return;
             }
 
+            if (error is null && route.Endpoint == FakeNotifications.Endpoint)
+            {
+                (status, byte[] notifications) = FakeNotifications.Listing(request, route.BotId!, _ledger, _options.NotificationStatuses);
+                Finish(status);
+                await WriteAsync(context, status, notifications).ConfigureAwait(false);
+                return;
+            }
+
             if (error is null)
             {
                 await body.ReadAsync(request, route, context.RequestAborted).ConfigureAwait(false);
@@ -271,7 +279,7 @@ internal sealed class FakeRequestHandler
         }
 
         // The campaign upload takes multipart or JSON, and answers a wrong type itself.
-        return route.Endpoint is TemplatesEndpoint or CampaignsEndpoint or FakeCampaignStore.UploadEndpoint || IsJson(request.ContentType) ? (0, null) : (StatusCodes.Status415UnsupportedMediaType, JsonBodies.UnsupportedMediaType);
+        return route.Endpoint is TemplatesEndpoint or CampaignsEndpoint or FakeCampaignStore.UploadEndpoint or FakeNotifications.Endpoint || IsJson(request.ContentType) ? (0, null) : (StatusCodes.Status415UnsupportedMediaType, JsonBodies.UnsupportedMediaType);
     }
 
     private bool IsAuthorized(HttpRequest request)
@@ -448,6 +456,11 @@ internal sealed class FakeRequestHandler
             if (HttpMethods.IsGet(method) && TryId(path, BotPrefix, TemplatesSuffix) is { } templatesBot)
             {
                 return new Route(TemplatesEndpoint, templatesBot, null);
+            }
+
+            if (HttpMethods.IsGet(method) && FakeNotifications.BotId(path) is { } notificationsBot)
+            {
+                return new Route(FakeNotifications.Endpoint, notificationsBot, null);
             }
 
             if (HttpMethods.IsGet(method) && path == CampaignsPath)

@@ -16,6 +16,7 @@ internal static class Program
           --campaign-step-ms N   an uploaded campaign stays PENDING, then IN_PROGRESS, N ms each (default 2000)
           --extra-templates N    GET /v1/bots/{botId}/templates lists N generated templates after its catalogue
           --forbidden-bot ID     repeatable; these bot ids get 403
+          --notification-statuses S1,S2,...  the sentStatus cycle of GET /v1/external/bots/{botId}/notifications
           --latency-ms N         fixed latency per API request
           --latency-jitter-ms N  extra uniform 0..N ms per API request
           --rate-limit R         answer 429 (Retry-After 1) above R API requests per second (a token bucket)
@@ -73,6 +74,9 @@ internal static class Program
                         break;
                     case "--extra-templates":
                         options.ExtraTemplateCount = ParseInt(arg, Value(), 0, 1_000_000);
+                        break;
+                    case "--notification-statuses":
+                        options.NotificationStatuses = Value().Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
                         break;
                     case "--latency-ms":
                         latencyMs = ParseInt(arg, Value(), 0, int.MaxValue);

@@ -110,6 +110,12 @@ public sealed class FakeJelouServer : IAsyncDisposable
             arguments.Add(options.ExtraTemplateCount.ToString(CultureInfo.InvariantCulture));
         }
 
+        if (options.NotificationStatuses is { Count: > 0 } statuses)
+        {
+            arguments.Add("--notification-statuses");
+            arguments.Add(string.Join(",", statuses));
+        }
+
         if (options.Seed is int seed)
         {
             arguments.Add("--seed");

@@ -115,6 +115,29 @@ namespace Jelou.Http
             return client.SendAsync(new Campaigns.CampaignUploadEndpoint(request.TemplateName), new ApiRequest(null, null, body), options, cancellationToken);
         }
 
+        /// <summary>
+        /// Lists the delivery status of a bot's sent templates (GET /v1/external/bots/{botId}/notifications), every
+        /// page, narrowed by <paramref name="filter"/> (null for none). A read, retried after any transient failure. A
+        /// page that fails throws its <see cref="JelouApiException"/>.
+        /// </summary>
+        public static async Task<IReadOnlyList<Notifications.JelouMessageStatus>> GetMessageStatusAsync(this JelouClient client, string botId, Notifications.NotificationFilter? filter = null, SendRequestOptions? options = null, CancellationToken cancellationToken = default)
+        {
+            ThrowIfNull(client);
+            if (string.IsNullOrWhiteSpace(botId))
+            {
+                throw new ArgumentException("The bot id is empty.", nameof(botId));
+            }
+
+            var pager = new Pager<Notifications.JelouMessageStatus>(client, new Notifications.NotificationListEndpoint(botId, filter), new PageWindow(0, null), options);
+            var statuses = new List<Notifications.JelouMessageStatus>();
+            while (await pager.MoveNextAsync(cancellationToken).ConfigureAwait(false))
+            {
+                statuses.Add(pager.Current);
+            }
+
+            return statuses;
+        }
+
         private static void ThrowIfNull(JelouClient client)
         {
             if (client is null)
