@@ -526,19 +526,12 @@ namespace Jelou.Journal
 
                     if (error is null)
                     {
-                        if (group is not null)
-                        {
-                            ThreadPool.UnsafeQueueUserWorkItem(static g => ((StartGroup)g!).Durable.TrySetResult(true), group);
-                        }
+                        group?.Durable.TrySetResult(true);
                     }
                     else
                     {
-                        var failed = error;
-                        ThreadPool.UnsafeQueueUserWorkItem(_ =>
-                        {
-                            group?.Durable.TrySetException(failed);
-                            also?.Durable.TrySetException(failed);
-                        }, null);
+                        group?.Durable.TrySetException(error);
+                        also?.Durable.TrySetException(error);
                         return;
                     }
                 }
@@ -849,10 +842,10 @@ namespace Jelou.Journal
         private sealed class StartGroup
         {
             // Continuations run on the thread pool: run inline they would send on the fsync thread and delay the next fsync.
-            // Completed from one thread-pool work item per group, never on the fsync thread: the continuations send the
-            // group's requests, and sent from the fsync thread they would delay the next fsync. One work item for the
-            // group, not one per row: each row only starts its request and returns, and a wake-up per row cost more.
-            public TaskCompletionSource<bool> Durable { get; } = new();
+            // Continuations run on the thread pool: run on the fsync thread, they would send the group's requests there
+            // and delay the next fsync. A thread blocked in Started is still woken directly, without needing a pool
+            // thread (a pool full of such threads would otherwise wait for the pool to grow).
+            public TaskCompletionSource<bool> Durable { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
             public List<JournalRow> Rows { get; } = new();
         }
