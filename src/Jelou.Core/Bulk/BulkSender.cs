@@ -460,10 +460,25 @@ namespace Jelou.Bulk
             {
                 try
                 {
-                    RecordStart(item);
-                    var outcome = await Start(item).ConfigureAwait(false);
-                    Apply(result, outcome);
-                    error = outcome.Error;
+                    if (item.JournalRow is { } row && options.Journal is { } journal)
+                    {
+                        // Returns to Pump while the record waits for its fsync, so the rows started meanwhile share it.
+                        await journal.StartedAsync(row).ConfigureAwait(false);
+                    }
+
+                    if (item.JournalRow is not null && IsStopped)
+                    {
+                        // The batch stopped while its record waited for the disk: the request never leaves.
+                        result.Status = SendStatus.NotAttempted;
+                        result.Error ??= "Not sent: the batch stopped before this row.";
+                        result.ErrorId ??= "JelouNotAttempted";
+                    }
+                    else
+                    {
+                        var outcome = await Start(item).ConfigureAwait(false);
+                        Apply(result, outcome);
+                        error = outcome.Error;
+                    }
                 }
                 catch (JelouJournalException ex)
                 {
@@ -496,15 +511,6 @@ namespace Jelou.Bulk
                 RecordOutcome(item);
                 Complete(new BulkCompletion(result, error));
                 Pump();
-            }
-        }
-
-        /// <summary>Journal hook: the row's record is on disk before its request leaves; throws when it cannot be.</summary>
-        private void RecordStart(BulkItem item)
-        {
-            if (item.JournalRow is { } row)
-            {
-                options.Journal?.Started(row);
             }
         }
 

@@ -29,6 +29,9 @@ namespace Jelou.Journal
 
         /// <summary>Client-chosen message ids, or null.</summary>
         public IReadOnlyList<string>? Ids { get; }
+
+        /// <summary>The number of its start record in this run's journal (1 = the first record after the header); 0 before.</summary>
+        internal long Record { get; set; }
     }
 
     /// <summary>What an earlier run recorded about a message.</summary>

@@ -49,9 +49,13 @@ namespace Jelou.Journal
     /// </summary>
     public sealed class RowKeys : IDisposable
     {
+        private const string HexDigits = "0123456789abcdef";
+
         private readonly Dictionary<string, int> seen = new(StringComparer.Ordinal);
         private readonly SHA256 sha = SHA256.Create();
         private readonly MemoryStream buffer = new(512);
+        private Utf8JsonWriter? canonical;
+        private byte[] scratch = new byte[256];
 
         /// <summary>The key of the next row whose request is <paramref name="body"/> to <paramref name="endpoint"/>.</summary>
         /// <param name="endpoint">The request's method and path, such as <c>POST v1/bots/b1/messages</c>.</param>
@@ -69,6 +73,7 @@ namespace Jelou.Journal
         public void Dispose()
         {
             sha.Dispose();
+            canonical?.Dispose();
             buffer.Dispose();
         }
 
@@ -109,22 +114,40 @@ namespace Jelou.Journal
         private string Hash(string endpoint, string target, byte[] body)
         {
             buffer.SetLength(0);
-            var head = Encoding.UTF8.GetBytes(endpoint + "\n" + target + "\n");
-            buffer.Write(head, 0, head.Length);
+            WriteUtf8(endpoint);
+            buffer.WriteByte((byte)'\n');
+            WriteUtf8(target);
+            buffer.WriteByte((byte)'\n');
             using (var document = JsonDocument.Parse(body))
-            using (var writer = new Utf8JsonWriter(buffer))
             {
-                WriteCanonical(writer, document.RootElement);
+                // One writer for the whole batch, reset per row, instead of a new one (and its buffer) per row.
+                canonical ??= new Utf8JsonWriter(buffer);
+                canonical.Reset(buffer);
+                WriteCanonical(canonical, document.RootElement);
+                canonical.Flush();
             }
 
             var digest = sha.ComputeHash(buffer.GetBuffer(), 0, (int)buffer.Length);
-            var text = new StringBuilder(32);
+            var text = new char[32];
             for (var i = 0; i < 16; i++)
             {
-                text.Append(digest[i].ToString("x2", CultureInfo.InvariantCulture));
+                text[2 * i] = HexDigits[digest[i] >> 4];
+                text[(2 * i) + 1] = HexDigits[digest[i] & 0xF];
             }
 
-            return text.ToString();
+            return new string(text);
+        }
+
+        private void WriteUtf8(string text)
+        {
+            var length = Encoding.UTF8.GetMaxByteCount(text.Length);
+            if (scratch.Length < length)
+            {
+                scratch = new byte[length];
+            }
+
+            var count = Encoding.UTF8.GetBytes(text, 0, text.Length, scratch, 0);
+            buffer.Write(scratch, 0, count);
         }
     }
 }

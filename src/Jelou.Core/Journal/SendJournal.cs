@@ -16,14 +16,17 @@ namespace Jelou.Journal
     /// <para>
     /// Durability: every record is written to the operating system at once (no buffer in this process), so a killed
     /// process (<c>kill -9</c>, a crash, an unloaded job) loses nothing that was written. A <c>start</c> record is also
-    /// on the disk (fsync) before <see cref="Started"/> returns, so even a power cut cannot lose the fact that a request
-    /// was started; requests that start together share one fsync. An outcome is made durable by the next fsync, so a
-    /// power cut can lose at most the outcomes of the last requests, and those rows then read as Unknown.
+    /// on the disk (fsync) before the task of <see cref="StartedAsync"/> completes, so even a power cut cannot lose the
+    /// fact that a request was started. The fsyncs are grouped: one thread of the journal fsyncs while the senders go on
+    /// appending, and each fsync covers every record written before it began, so the requests that start while one
+    /// fsync runs wait for the next one together, and no sender's thread blocks on the disk. An outcome is made durable
+    /// by the next fsync, and at most <see cref="IdleSyncInterval"/> after it was written; a power cut can lose at most
+    /// the outcomes of the last requests, and those rows then read as Unknown.
     /// </para>
     /// <para>
     /// One run at a time: <see cref="Open"/> takes a lock file beside the journal (<c>&lt;journal&gt;.lock</c>) that the
-    /// operating system releases when the process ends, however it ends. <see cref="Started"/>, <see cref="Completed"/>
-    /// and <see cref="Close"/> may be called from any thread.
+    /// operating system releases when the process ends, however it ends. <see cref="StartedAsync"/>,
+    /// <see cref="Completed"/> and <see cref="Close"/> may be called from any thread.
     /// </para>
     /// </remarks>
     public sealed class SendJournal : IDisposable
@@ -35,6 +38,12 @@ namespace Jelou.Journal
         public const string FormatName = "Jelou send journal";
 
         private static readonly byte[] HeaderStart = Encoding.UTF8.GetBytes("{\"format\":\"" + FormatName + "\"");
+        /// <summary>
+        /// The longest an outcome record waits for an fsync when no request starts meanwhile (a batch paused by a
+        /// Retry-After, or by a slow pipeline downstream); while requests start, their fsyncs cover the outcomes too.
+        /// </summary>
+        public static readonly TimeSpan IdleSyncInterval = TimeSpan.FromMilliseconds(200);
+
         private static readonly JsonWriterOptions WriterOptions = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
         private readonly object writeGate = new();
@@ -42,17 +51,29 @@ namespace Jelou.Journal
         private readonly Dictionary<RowKey, JournalEntry> entries = new();
         private readonly HashSet<JournalRow> open = new();
         private readonly MemoryStream line = new(256);
+
+        // Start records formatted but not yet written: the fsync thread writes them in one write just before its fsync,
+        // so a group of starts costs one write and one fsync. None of their requests leaves before that fsync ends.
+        private readonly MemoryStream starts = new(4096);
+        private int startsCount;
         private readonly Utf8JsonWriter writer;
         private readonly string kind;
         private readonly string command;
         private readonly Action<string>? log;
         private readonly FileStream lockStream;
+        private readonly Thread syncer;
         private FileStream stream;
         private FileStream syncStream;
         private long written;
         private long synced;
         private JelouJournalException? failure;
         private bool closed;
+
+        // Start records written since the fsync now running began: the next fsync covers them (under writeGate).
+        private StartGroup? next;
+
+        // The start records the running fsync covers; their requests leave when it ends (under writeGate).
+        private StartGroup? syncing;
 
         private SendJournal(string path, string lockPath, FileStream lockStream, string kind, string command, Action<string>? log)
         {
@@ -77,6 +98,11 @@ namespace Jelou.Journal
 
                 // A second handle that only fsyncs, so one thread can make the file durable while others append.
                 syncStream = new FileStream(path, FileMode.Open, FileAccess.Write, FileShare.ReadWrite, bufferSize: 1);
+
+                // Its own thread: an fsync blocks for as long as the disk takes, and a thread-pool thread blocked there
+                // is one the sends themselves lack (on two cores the pool has two before it grows, slowly).
+                syncer = new Thread(SyncLoop) { IsBackground = true, Name = "Jelou journal fsync" };
+                syncer.Start();
             }
             catch (Exception ex) when (ex is IOException or UnauthorizedAccessException && ex is not JelouJournalException)
             {
@@ -99,17 +125,39 @@ namespace Jelou.Journal
         /// <summary>Messages the journal had records of when it was opened.</summary>
         public int Count => entries.Count;
 
-        /// <summary>Requests started through this journal whose outcome is not recorded yet.</summary>
+        /// <summary>
+        /// Requests started through this journal whose outcome is not recorded yet and that may have left: rows whose
+        /// start record still waits for its fsync are not counted.
+        /// </summary>
         public int InFlight
         {
             get
             {
                 lock (writeGate)
                 {
-                    return open.Count;
+                    return open.Count - (syncing?.Rows.Count ?? 0) - (next?.Rows.Count ?? 0);
                 }
             }
         }
+
+        /// <summary>Fsyncs done so far (tests: how many start records shared one).</summary>
+        internal int Syncs { get; private set; }
+
+
+        /// <summary>Records written to the operating system and not covered by an fsync yet.</summary>
+        internal long Unsynced
+        {
+            get
+            {
+                lock (writeGate)
+                {
+                    return written - Interlocked.Read(ref synced);
+                }
+            }
+        }
+
+        /// <summary>Called on the fsync thread before each fsync (tests: a slow or failing disk).</summary>
+        internal Action? BeforeSync { get; set; }
 
         private static bool ShareModeOnly => RuntimeInformation.IsOSPlatform(OSPlatform.Windows) || !UnixPermissions.IsAvailable;
 
@@ -167,39 +215,66 @@ namespace Jelou.Journal
             }
         }
 
+        /// <summary>True once an fsync has covered the start record of <paramref name="row"/>.</summary>
+        internal bool IsDurable(JournalRow row) => row.Record > 0 && Interlocked.Read(ref synced) >= row.Record;
+
         /// <summary>What earlier runs recorded about the message <paramref name="key"/>, or null when they never started it.</summary>
         public JournalEntry? Find(RowKey key) => entries.TryGetValue(key, out var entry) ? entry : null;
 
         /// <summary>
         /// Records that the row's request is about to leave, and returns once the record is on disk. Throws
-        /// <see cref="JelouJournalException"/> when it cannot be written: the request must then not be sent.
+        /// <see cref="JelouJournalException"/> when it cannot be written: the request must then not be sent. Blocks its
+        /// thread for an fsync; a sender uses <see cref="StartedAsync"/>.
         /// </summary>
-        public void Started(JournalRow row)
+        public void Started(JournalRow row) => StartedAsync(row).GetAwaiter().GetResult();
+
+        /// <summary>
+        /// Records that the row's request is about to leave: the task completes once the record is written and an fsync
+        /// has made it durable. The task fails with <see cref="JelouJournalException"/>
+        /// when the record cannot be written or made durable, or the journal was closed first: the request must then not
+        /// be sent, and no later one can be. Requests that start while an fsync runs share the next one.
+        /// </summary>
+        public Task StartedAsync(JournalRow row)
         {
             if (row is null)
             {
                 throw new ArgumentNullException(nameof(row));
             }
 
-            long mine;
             lock (writeGate)
             {
                 if (failure is { } failed)
                 {
-                    throw failed;
+                    return Failed(failed);
                 }
 
                 if (closed)
                 {
-                    throw new JelouJournalException(JournalProblem.Unavailable, $"The journal '{Path}' is closed: the batch stopped.", Path);
+                    return Failed(new JelouJournalException(JournalProblem.Unavailable, $"The journal '{Path}' is closed: the batch stopped.", Path));
                 }
 
-                WriteRecord(row, "start", null);
-                open.Add(row);
-                mine = written;
-            }
+                Format(row, "start", null);
+                starts.Write(line.GetBuffer(), 0, (int)line.Length);
+                startsCount++;
 
-            SyncThrough(mine);
+                // Its place among the records: done records written before the starts are flushed only move it later,
+                // so an fsync that covers this number covers this record.
+                row.Record = written + startsCount;
+                open.Add(row);
+                var group = next;
+                if (group is null)
+                {
+                    group = new StartGroup();
+                    next = group;
+
+                    // The fsync thread waits on this gate whenever no group is due; a pulse with nobody waiting is lost,
+                    // and harmless: after each fsync that thread looks for the next group before it waits again.
+                    Monitor.Pulse(writeGate);
+                }
+
+                group.Rows.Add(row);
+                return group.Durable.Task;
+            }
         }
 
         /// <summary>
@@ -234,10 +309,14 @@ namespace Jelou.Journal
         /// <summary>
         /// Records every request still in flight as Unknown (no answer came: it may have been delivered), makes the
         /// journal durable and releases its lock. Returns how many were in flight. Safe to call more than once and from
-        /// any thread; records arriving afterwards are ignored.
+        /// any thread; records arriving afterwards are ignored. Rows whose start record was still waiting for its fsync
+        /// never leave (their <see cref="StartedAsync"/> task fails): a start record already written gets a NotAttempted
+        /// outcome, one not written yet is dropped, so a rerun sends those rows.
         /// </summary>
         public int Close()
         {
+            List<JournalRow> left;
+            StartGroup?[] stopped;
             lock (syncGate)
             {
                 lock (writeGate)
@@ -248,21 +327,37 @@ namespace Jelou.Journal
                     }
 
                     closed = true;
-                    var left = open.OrderBy(r => r.Row).ToList();
+                    Monitor.Pulse(writeGate);
+                    stopped = new[] { syncing, next };
+
+                    // The next group's start records were never written: with no record, a rerun sends those rows, as it
+                    // should, since they never left. The group whose fsync Close took over was written: recorded NotAttempted.
+                    starts.SetLength(0);
+                    startsCount = 0;
+                    var unwritten = new HashSet<JournalRow>(next?.Rows ?? new List<JournalRow>());
+                    var held = syncing?.Rows ?? new List<JournalRow>();
+                    syncing = null;
+                    next = null;
+                    var stayed = new HashSet<JournalRow>(held);
+                    left = open.Where(r => !stayed.Contains(r) && !unwritten.Contains(r)).OrderBy(r => r.Row).ToList();
                     open.Clear();
                     if (failure is null)
                     {
-                        foreach (var row in left)
+                        try
                         {
-                            try
+                            foreach (var row in held.OrderBy(r => r.Row))
+                            {
+                                WriteRecord(row, "done", null, sent: false);
+                            }
+
+                            foreach (var row in left)
                             {
                                 WriteRecord(row, "done", null);
                             }
-                            catch (JelouJournalException)
-                            {
-                                // Its start record is on disk, so a rerun reads it as Unknown all the same.
-                                break;
-                            }
+                        }
+                        catch (JelouJournalException)
+                        {
+                            // Their start records are on disk, so a rerun reads them as Unknown all the same.
                         }
                     }
 
@@ -279,10 +374,18 @@ namespace Jelou.Journal
                     stream.Dispose();
                     writer.Dispose();
                     line.Dispose();
+                    starts.Dispose();
                     lockStream.Dispose();
-                    return left.Count;
                 }
             }
+
+            var closing = new JelouJournalException(JournalProblem.Unavailable, $"The journal '{Path}' was closed before this request's record was durable: the batch stopped, and the request was not sent.", Path);
+            foreach (var group in stopped)
+            {
+                group?.Durable.TrySetException(closing);
+            }
+
+            return left.Count;
         }
 
         /// <inheritdoc />
@@ -318,46 +421,135 @@ namespace Jelou.Journal
             return true;
         }
 
-        /// <summary>Fsyncs unless a later fsync already covered record number <paramref name="record"/>.</summary>
-        private void SyncThrough(long record)
+        private static Task Failed(JelouJournalException error)
         {
-            if (Interlocked.Read(ref synced) >= record)
-            {
-                return;
-            }
+            var failed = new TaskCompletionSource<bool>();
+            failed.SetException(error);
+            return failed.Task;
+        }
 
-            lock (syncGate)
+        /// <summary>
+        /// The fsync thread: while start records wait, writes them in one write and fsyncs once for all of them (those
+        /// formatted meanwhile wait for the next); when none wait, fsyncs outcomes at most <see cref="IdleSyncInterval"/>
+        /// after they were written.
+        /// </summary>
+        private void SyncLoop()
+        {
+            while (true)
             {
-                if (closed || Interlocked.Read(ref synced) >= record)
+                StartGroup? group;
+                long covered;
+                JelouJournalException? error = null;
+                lock (writeGate)
                 {
-                    // Close fsyncs as it closes.
-                    return;
-                }
-
-                // Every record counted in written is in the operating system already, so this fsync covers them all:
-                // the sends that queued here meanwhile find their record covered and go at once.
-                var covered = Interlocked.Read(ref written);
-                try
-                {
-                    syncStream.Flush(true);
-                }
-                catch (IOException ex)
-                {
-                    var error = new JelouJournalException(JournalProblem.Unavailable, $"Could not make the journal '{Path}' durable: {ex.Message}", Path, ex);
-                    lock (writeGate)
+                    if (!closed && next is null)
                     {
-                        failure ??= error;
+                        Monitor.Wait(writeGate, IdleSyncInterval);
                     }
 
-                    throw error;
+                    if (closed)
+                    {
+                        return;
+                    }
+
+                    if (next is null && written == Interlocked.Read(ref synced))
+                    {
+                        continue;
+                    }
+
+                    group = next;
+                    next = null;
+                    syncing = group;
+                    if (startsCount > 0)
+                    {
+                        try
+                        {
+                            Append(starts.GetBuffer(), (int)starts.Length, startsCount);
+                        }
+                        catch (JelouJournalException ex)
+                        {
+                            error = ex;
+                        }
+
+                        starts.SetLength(0);
+                        startsCount = 0;
+                    }
+
+                    // Every record counted in written is in the operating system already, so the fsync covers them all.
+                    covered = written;
                 }
 
-                Interlocked.Exchange(ref synced, covered);
+                lock (syncGate)
+                {
+                    if (Volatile.Read(ref closed))
+                    {
+                        // Close took the group over (its rows never leave) and fsyncs as it closes.
+                        return;
+                    }
+
+                    if (error is null)
+                    {
+                        try
+                        {
+                            BeforeSync?.Invoke();
+                            syncStream.Flush(true);
+                            Syncs++;
+                        }
+                        catch (IOException ex)
+                        {
+                            error = new JelouJournalException(JournalProblem.Unavailable, $"Could not make the journal '{Path}' durable: {ex.Message} The requests waiting for it were not sent.", Path, ex);
+                        }
+                    }
+
+                    StartGroup? also = null;
+                    lock (writeGate)
+                    {
+                        syncing = null;
+                        if (error is null)
+                        {
+                            Interlocked.Exchange(ref synced, covered);
+                        }
+                        else
+                        {
+                            // Nothing leaves once a record cannot be made durable: the group formatted meanwhile fails too.
+                            failure ??= error;
+                            also = next;
+                            next = null;
+                            starts.SetLength(0);
+                            startsCount = 0;
+                            foreach (var row in (group?.Rows ?? Enumerable.Empty<JournalRow>()).Concat(also?.Rows ?? Enumerable.Empty<JournalRow>()))
+                            {
+                                open.Remove(row);
+                            }
+                        }
+                    }
+
+                    if (error is null)
+                    {
+                        group?.Durable.TrySetResult(true);
+                    }
+                    else
+                    {
+                        group?.Durable.TrySetException(error);
+                        also?.Durable.TrySetException(error);
+                        return;
+                    }
+                }
             }
         }
 
-        /// <summary>Writes one record; under writeGate. A null result on a done record means no answer came (Unknown).</summary>
-        private void WriteRecord(JournalRow row, string kindOfRecord, JelouSendResult? result)
+        /// <summary>
+        /// Writes one record; under writeGate. A null result on a done record means no answer came (Unknown), or, with
+        /// <paramref name="sent"/> false, that the request never left (NotAttempted).
+        /// </summary>
+        private void WriteRecord(JournalRow row, string kindOfRecord, JelouSendResult? result, bool sent = true)
+        {
+            Format(row, kindOfRecord, result, sent);
+            Append(line.GetBuffer(), (int)line.Length, 1);
+        }
+
+        /// <summary>Formats one record, with its line end, into <c>line</c>; under writeGate.</summary>
+        private void Format(JournalRow row, string kindOfRecord, JelouSendResult? result, bool sent = true)
         {
             line.SetLength(0);
             writer.Reset(line);
@@ -379,6 +571,12 @@ namespace Jelou.Journal
 
                     writer.WriteEndArray();
                 }
+            }
+            else if (result is null && !sent)
+            {
+                writer.WriteString("status", nameof(SendStatus.NotAttempted));
+                writer.WriteString("errorId", "JelouNotAttempted");
+                writer.WriteString("error", "The batch stopped before this request left.");
             }
             else if (result is null)
             {
@@ -417,16 +615,16 @@ namespace Jelou.Journal
             writer.WriteEndObject();
             writer.Flush();
             line.WriteByte((byte)'\n');
-            Append(line.GetBuffer(), (int)line.Length);
         }
 
-        private void Append(byte[] bytes, int count)
+        /// <summary>Writes whole lines (<paramref name="records"/> of them) to the operating system in one write; under writeGate.</summary>
+        private void Append(byte[] bytes, int count, int records)
         {
             try
             {
                 stream.Write(bytes, 0, count);
                 stream.Flush();
-                written++;
+                written += records;
             }
             catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or ObjectDisposedException)
             {
@@ -638,6 +836,18 @@ namespace Jelou.Journal
             }
 
             throw new JelouJournalException(JournalProblem.NotAJournal, $"The journal '{Path}' is damaged: line {number.ToString(CultureInfo.InvariantCulture)} is not a journal record. Nothing was sent. Fix or remove that line (an earlier run's records are the only memory of what it sent), or give another -JournalPath.", Path);
+        }
+
+        /// <summary>Start records that one fsync makes durable, and the task their requests wait on.</summary>
+        private sealed class StartGroup
+        {
+            // Continuations run on the thread pool: run inline they would send on the fsync thread and delay the next fsync.
+            // Continuations run on the thread pool: run on the fsync thread, they would send the group's requests there
+            // and delay the next fsync. A thread blocked in Started is still woken directly, without needing a pool
+            // thread (a pool full of such threads would otherwise wait for the pool to grow).
+            public TaskCompletionSource<bool> Durable { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+            public List<JournalRow> Rows { get; } = new();
         }
     }
 }
