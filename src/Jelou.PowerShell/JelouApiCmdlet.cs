@@ -105,6 +105,7 @@ namespace Jelou.PowerShell
         /// are written as each page arrives. A page that fails is a terminating error.
         /// </summary>
         private protected void WritePaged<T>(JelouClient client, PagedEndpoint<T> endpoint, SendRequestOptions options, CancellationToken cancellationToken, Func<T, object>? shape = null)
+            where T : class
         {
             var paging = PagingParameters;
             var first = paging is null || paging.First == ulong.MaxValue ? (ulong?)null : paging.First;

@@ -1,5 +1,4 @@
-using System.Globalization;
-using System.Text.Json;
+using Jelou.Http;
 
 namespace Jelou.Campaigns
 {
@@ -9,8 +8,6 @@ namespace Jelou.Campaigns
     /// </summary>
     internal static class CampaignDates
     {
-        private const string IsoFormat = "yyyy-MM-dd'T'HH:mm:ss.fff'Z'";
-
         /// <summary>
         /// A PowerShell date in UTC. A date of unspecified kind (<c>[datetime]'2026-05-01 09:00'</c>, Get-Date's parsing)
         /// is the user's local time, as PowerShell itself treats it.
@@ -22,27 +19,9 @@ namespace Jelou.Campaigns
         };
 
         /// <summary>The wire form: ISO 8601, UTC, milliseconds, <c>Z</c>.</summary>
-        public static string Format(DateTimeOffset value) => value.UtcDateTime.ToString(IsoFormat, CultureInfo.InvariantCulture);
+        public static string Format(DateTimeOffset value) => ApiTime.Format(value);
 
         /// <summary>The wire form of a PowerShell date (see <see cref="ToUtc"/>).</summary>
         public static string Format(DateTime value) => Format(ToUtc(value));
-
-        /// <summary>
-        /// A timestamp of the API: an ISO 8601 string (with or without offset; none means UTC), or a number of
-        /// milliseconds since 1970. Null for anything else, never an error: the listing's shapes are only partly documented.
-        /// </summary>
-        public static DateTimeOffset? Read(JsonElement value)
-        {
-            switch (value.ValueKind)
-            {
-                case JsonValueKind.String:
-                    var text = value.GetString();
-                    return DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var parsed) ? parsed : null;
-                case JsonValueKind.Number when value.TryGetInt64(out var ms) && ms > 0 && ms < 253402300800000:
-                    return DateTimeOffset.FromUnixTimeMilliseconds(ms);
-                default:
-                    return null;
-            }
-        }
     }
 }

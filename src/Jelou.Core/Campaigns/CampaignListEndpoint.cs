@@ -43,19 +43,8 @@ namespace Jelou.Campaigns
             new KeyValuePair<string, string?>("limit", limit.ToString(CultureInfo.InvariantCulture)),
         });
 
-        public override ReadResult<Page<JelouCampaign>> Complete(in ApiAnswer answer)
-        {
-            var error = answer.Error ?? (ReportedStatus.Failure(answer.Body) is { } reported ? answer.ReportedFailure(reported) : null);
-            Page<JelouCampaign>? page = null;
-            if (error is null && !ListingEnvelope.TryRead(answer.Body, JelouCampaign.Read, out page))
-            {
-                error = new JelouApiException(JelouErrorKind.Unexpected, $"Jelou API answered {answer.Status} with a body that is not a list of campaigns (results[], data[] or an array).", answer.Status);
-            }
+        protected override string Listed => "campaigns";
 
-            return new ReadResult<Page<JelouCampaign>>(error is null ? page : null, answer.Status, answer.Attempts, answer.Duration, error, answer.RetryReasons);
-        }
-
-        protected override JelouCampaign ReadItem(System.Text.Json.JsonElement item) =>
-            JelouCampaign.Read(item) ?? throw new InvalidOperationException("Complete reads the items itself.");
+        protected override JelouCampaign? ReadItem(System.Text.Json.JsonElement item) => JelouCampaign.Read(item);
     }
 }

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using Jelou.Http;
 
 namespace Jelou.Campaigns
 {
@@ -80,49 +81,19 @@ namespace Jelou.Campaigns
 
             return new JelouCampaign(raw)
             {
-                Id = Text(raw, "_id") ?? Text(raw, "id"),
-                Name = Text(raw, "name") ?? Text(raw, "campaignName"),
-                Status = Text(raw, "status")?.Trim().ToUpperInvariant(),
-                TemplateName = Text(raw, "elementName") ?? Text(raw, "templateName") ?? Text(raw, "template")
-                    ?? Nested(raw, "template", "elementName") ?? Nested(raw, "template", "name") ?? Nested(raw, "metadata", "elementName"),
-                RowCount = Number(raw, "rowCount") ?? Number(raw, "rows"),
-                ScheduledAt = Date(raw, "scheduledAt"),
-                CreatedAt = Date(raw, "createdAt"),
-                UpdatedAt = Date(raw, "updatedAt"),
-                BotId = Text(raw, "botId"),
-                FileName = Text(raw, "fileName"),
+                Id = JsonFields.Text(raw, "_id") ?? JsonFields.Text(raw, "id"),
+                Name = JsonFields.Text(raw, "name") ?? JsonFields.Text(raw, "campaignName"),
+                Status = JsonFields.Text(raw, "status")?.Trim().ToUpperInvariant(),
+                TemplateName = JsonFields.Text(raw, "elementName") ?? JsonFields.Text(raw, "templateName") ?? JsonFields.Text(raw, "template")
+                    ?? JsonFields.Text(raw, "template", "elementName") ?? JsonFields.Text(raw, "template", "name") ?? JsonFields.Text(raw, "metadata", "elementName"),
+                RowCount = JsonFields.Integer(raw, "rowCount", NumberStyles.Integer) ?? JsonFields.Integer(raw, "rows", NumberStyles.Integer),
+                ScheduledAt = JsonFields.Time(raw, "scheduledAt"),
+                CreatedAt = JsonFields.Time(raw, "createdAt"),
+                UpdatedAt = JsonFields.Time(raw, "updatedAt"),
+                BotId = JsonFields.Text(raw, "botId"),
+                FileName = JsonFields.Text(raw, "fileName"),
                 AdditionalProperties = extra,
             };
         }
-
-        // An id may come as a number; it is still the id.
-        private static string? Text(JsonElement obj, string name) => obj.TryGetProperty(name, out var value)
-            ? value.ValueKind switch
-            {
-                JsonValueKind.String => value.GetString(),
-                JsonValueKind.Number => value.GetRawText(),
-                _ => null,
-            }
-            : null;
-
-        private static string? Nested(JsonElement obj, string name, string inner) =>
-            obj.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.Object ? Text(value, inner) : null;
-
-        private static long? Number(JsonElement obj, string name)
-        {
-            if (!obj.TryGetProperty(name, out var value))
-            {
-                return null;
-            }
-
-            if (value.ValueKind == JsonValueKind.Number && value.TryGetInt64(out var n))
-            {
-                return n;
-            }
-
-            return value.ValueKind == JsonValueKind.String && long.TryParse(value.GetString(), NumberStyles.Integer, CultureInfo.InvariantCulture, out var parsed) ? parsed : null;
-        }
-
-        private static DateTimeOffset? Date(JsonElement obj, string name) => obj.TryGetProperty(name, out var value) ? CampaignDates.Read(value) : null;
     }
 }

@@ -7,8 +7,9 @@ namespace Jelou.Notifications
     /// <summary>
     /// GET /v1/external/bots/{botId}/notifications with its filters (<c>messageId</c>, <c>campaignId</c>,
     /// <c>elementName</c>, <c>from</c>, <c>to</c>), read as <see cref="JelouMessageStatus"/>es, at most 50 a page (the
-    /// documented maximum). An answer without <c>pagination</c> is taken as the whole listing, so a server that ignores
-    /// <c>page</c> is never asked for page 2. Made per call: it carries the call's filters.
+    /// documented maximum). The answer is read defensively (<see cref="ListingEnvelope"/>): one without
+    /// <c>pagination</c> is taken as the whole listing, so a server that ignores <c>page</c> is never asked for page 2.
+    /// Made per call: it carries the call's filters.
     /// </summary>
     internal sealed class NotificationListEndpoint : PagedEndpoint<JelouMessageStatus>
     {
@@ -33,33 +34,15 @@ namespace Jelou.Notifications
             new KeyValuePair<string, string?>("messageId", Blank(filter.MessageId)),
             new KeyValuePair<string, string?>("campaignId", Blank(filter.CampaignId)),
             new KeyValuePair<string, string?>("elementName", Blank(filter.TemplateName)),
-            new KeyValuePair<string, string?>("from", filter.From is { } from ? NotificationListParser.FormatTime(from) : null),
-            new KeyValuePair<string, string?>("to", filter.To is { } to ? NotificationListParser.FormatTime(to) : null),
+            new KeyValuePair<string, string?>("from", filter.From is { } from ? ApiTime.Format(from) : null),
+            new KeyValuePair<string, string?>("to", filter.To is { } to ? ApiTime.Format(to) : null),
             new KeyValuePair<string, string?>("page", page.ToString(CultureInfo.InvariantCulture)),
             new KeyValuePair<string, string?>("limit", limit.ToString(CultureInfo.InvariantCulture)),
         });
 
-        public override ReadResult<Page<JelouMessageStatus>> Complete(in ApiAnswer answer)
-        {
-            var error = answer.Error ?? (ReportedStatus.Failure(answer.Body) is { } reported ? answer.ReportedFailure(reported) : null);
-            Page<JelouMessageStatus>? page = null;
-            if (error is null)
-            {
-                if (NotificationListParser.TryParse(answer.Body, out var listing))
-                {
-                    page = new Page<JelouMessageStatus>(listing.Items, listing.Page, listing.TotalPages, listing.Total);
-                }
-                else
-                {
-                    error = new JelouApiException(JelouErrorKind.Unexpected, $"Jelou API answered {answer.Status} with a body that is not a list of notifications (results[], data[] or an array).", answer.Status);
-                }
-            }
+        protected override string Listed => "notifications";
 
-            return new ReadResult<Page<JelouMessageStatus>>(page, answer.Status, answer.Attempts, answer.Duration, error, answer.RetryReasons);
-        }
-
-        protected override JelouMessageStatus ReadItem(JsonElement item) =>
-            NotificationListParser.ReadItem(item) ?? throw new InvalidOperationException("Complete reads the items itself.");
+        protected override JelouMessageStatus? ReadItem(JsonElement item) => NotificationListParser.ReadItem(item);
 
         private static string? Blank(string? value) => string.IsNullOrWhiteSpace(value) ? null : value!.Trim();
     }

@@ -7,8 +7,9 @@ namespace Jelou.Templates
     /// <summary>
     /// GET /v1/bots/{botId}/templates with its filters (<c>query</c> on elementName, <c>status</c>, <c>category</c>),
     /// read as <see cref="JelouTemplate"/>s. Whether the listing pages is not documented: <c>page</c> and
-    /// <c>limit</c> are always asked, and an answer without <c>pagination</c> is taken as the whole listing (one page),
-    /// so a server that ignores them is never asked for page 2. Made per call: it carries the call's filters.
+    /// <c>limit</c> are always asked, and the answer is read defensively (<see cref="ListingEnvelope"/>): one without
+    /// <c>pagination</c> is taken as the whole listing (one page), so a server that ignores them is never asked for
+    /// page 2. Made per call: it carries the call's filters.
     /// </summary>
     internal sealed class TemplateListEndpoint : PagedEndpoint<JelouTemplate>
     {
@@ -41,26 +42,8 @@ namespace Jelou.Templates
             new KeyValuePair<string, string?>("limit", limit.ToString(CultureInfo.InvariantCulture)),
         });
 
-        public override ReadResult<Page<JelouTemplate>> Complete(in ApiAnswer answer)
-        {
-            var error = answer.Error ?? (ReportedStatus.Failure(answer.Body) is { } reported ? answer.ReportedFailure(reported) : null);
-            Page<JelouTemplate>? page = null;
-            if (error is null)
-            {
-                if (TemplateListParser.TryParse(answer.Body, out var listing))
-                {
-                    page = new Page<JelouTemplate>(listing.Items, listing.Page, listing.TotalPages, listing.Total);
-                }
-                else
-                {
-                    error = new JelouApiException(JelouErrorKind.Unexpected, $"Jelou API answered {answer.Status} with a body that is not a list of templates (results[], data[] or an array).", answer.Status);
-                }
-            }
+        protected override string Listed => "templates";
 
-            return new ReadResult<Page<JelouTemplate>>(page, answer.Status, answer.Attempts, answer.Duration, error, answer.RetryReasons);
-        }
-
-        protected override JelouTemplate ReadItem(JsonElement item) =>
-            TemplateListParser.ReadItem(item) ?? throw new InvalidOperationException("Complete reads the items itself.");
+        protected override JelouTemplate? ReadItem(JsonElement item) => TemplateListParser.ReadItem(item);
     }
 }

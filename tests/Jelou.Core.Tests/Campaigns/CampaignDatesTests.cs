@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Jelou.Campaigns;
+using Jelou.Http;
 
 namespace Jelou.Tests.Campaigns;
 
@@ -58,7 +59,7 @@ public sealed class CampaignDatesTests
     {
         using var document = JsonDocument.Parse(json);
 
-        Assert.Equal(expected, CampaignDates.Format(CampaignDates.Read(document.RootElement)!.Value));
+        Assert.Equal(expected, CampaignDates.Format(ApiTime.Read(document.RootElement)!.Value));
     }
 
     [Theory]
@@ -70,6 +71,6 @@ public sealed class CampaignDatesTests
     {
         using var document = JsonDocument.Parse(json);
 
-        Assert.Null(CampaignDates.Read(document.RootElement));
+        Assert.Null(ApiTime.Read(document.RootElement));
     }
 }

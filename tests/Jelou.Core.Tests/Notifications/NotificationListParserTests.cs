@@ -1,4 +1,5 @@
 using System.Text;
+using Jelou.Http;
 using Jelou.Notifications;
 
 namespace Jelou.Tests.Notifications;
@@ -17,7 +18,7 @@ public sealed class NotificationListParserTests
         var listing = Parse("""{"pagination":{"limit":50,"page":2,"total":120,"offset":50,"totalPages":3},"_metadata":{},"results":[""" + Item + "]}");
 
         Assert.True(listing.Paged);
-        Assert.Equal(2, listing.Page);
+        Assert.Equal(2, listing.Number);
         Assert.Equal(3, listing.TotalPages);
         Assert.Equal(120, listing.Total);
         var status = Assert.Single(listing.Items);
@@ -40,7 +41,7 @@ public sealed class NotificationListParserTests
         var listing = Parse(body.Replace("ITEM", Item));
 
         Assert.False(listing.Paged);
-        Assert.Equal(1, listing.Page);
+        Assert.Equal(1, listing.Number);
         Assert.Equal(1, listing.TotalPages);
         Assert.Equal("wamid.1", Assert.Single(listing.Items).MessageId);
     }
@@ -149,7 +150,7 @@ public sealed class NotificationListParserTests
     [InlineData("\"text\"")]
     public void A_body_without_a_list_is_not_a_listing(string body)
     {
-        Assert.False(NotificationListParser.TryParse(Encoding.UTF8.GetBytes(body), out _));
+        Assert.False(ListingEnvelope.TryRead(Encoding.UTF8.GetBytes(body), NotificationListParser.ReadItem, out _));
     }
 
     [Fact]
@@ -157,13 +158,13 @@ public sealed class NotificationListParserTests
     {
         var quito = new DateTimeOffset(2026, 3, 1, 7, 30, 15, 120, TimeSpan.FromHours(-5));
 
-        Assert.Equal("2026-03-01T12:30:15.120Z", NotificationListParser.FormatTime(quito));
-        Assert.Equal("2026-12-31T23:59:59.000Z", NotificationListParser.FormatTime(new DateTimeOffset(2027, 1, 1, 0, 59, 59, TimeSpan.FromHours(1))));
+        Assert.Equal("2026-03-01T12:30:15.120Z", ApiTime.Format(quito));
+        Assert.Equal("2026-12-31T23:59:59.000Z", ApiTime.Format(new DateTimeOffset(2027, 1, 1, 0, 59, 59, TimeSpan.FromHours(1))));
     }
 
-    private static NotificationListParser.Listing Parse(string body)
+    private static Page<JelouMessageStatus> Parse(string body)
     {
-        Assert.True(NotificationListParser.TryParse(Encoding.UTF8.GetBytes(body), out var listing), "not read: " + body);
-        return listing;
+        Assert.True(ListingEnvelope.TryRead(Encoding.UTF8.GetBytes(body), NotificationListParser.ReadItem, out var listing), "not read: " + body);
+        return listing!;
     }
 }

@@ -1,4 +1,5 @@
 using System.Text;
+using Jelou.Http;
 using Jelou.Templates;
 
 namespace Jelou.Tests.Templates;
@@ -6,10 +7,10 @@ namespace Jelou.Tests.Templates;
 /// <summary>The listing's shape is undocumented ("object"): every shape issue 14 lists must read the same templates.</summary>
 public sealed class TemplateListParserTests
 {
-    private static TemplateListParser.Listing Parse(string json)
+    private static Page<JelouTemplate> Parse(string json)
     {
-        Assert.True(TemplateListParser.TryParse(Encoding.UTF8.GetBytes(json), out var listing), "not read: " + json);
-        return listing;
+        Assert.True(ListingEnvelope.TryRead(Encoding.UTF8.GetBytes(json), TemplateListParser.ReadItem, out var listing), "not read: " + json);
+        return listing!;
     }
 
     private static JelouTemplate One(string itemJson) => Assert.Single(Parse("[" + itemJson + "]").Items);
@@ -34,7 +35,7 @@ public sealed class TemplateListParserTests
     [InlineData("no es json")]
     [InlineData("")]
     public void A_body_without_a_list_of_templates_is_not_read(string json) =>
-        Assert.False(TemplateListParser.TryParse(Encoding.UTF8.GetBytes(json), out _));
+        Assert.False(ListingEnvelope.TryRead(Encoding.UTF8.GetBytes(json), TemplateListParser.ReadItem, out _));
 
     [Fact]
     public void The_fields_beside_the_name_are_read_and_the_raw_item_is_kept()
@@ -141,7 +142,7 @@ public sealed class TemplateListParserTests
         var whole = Parse("""{"data":[{"elementName":"a"},{"elementName":"b"}]}""");
 
         Assert.True(paged.Paged);
-        Assert.Equal(2, paged.Page);
+        Assert.Equal(2, paged.Number);
         Assert.Equal(3, paged.TotalPages);
         Assert.Equal(5L, paged.Total);
         Assert.False(whole.Paged);

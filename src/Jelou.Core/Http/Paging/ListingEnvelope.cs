@@ -1,12 +1,14 @@
+using System.Globalization;
 using System.Text.Json;
 
 namespace Jelou.Http
 {
     /// <summary>
-    /// Reads one page of a listing whose shape is only partly documented (issue 15): the campaigns listing's
-    /// <c>{pagination{limit,page,total,offset,totalPages}, _metadata, results[]}</c>, a <c>data</c> array (or a
-    /// <c>data</c> object holding that envelope, as the G4 success envelope does), or a bare array. An answer without
-    /// <c>pagination</c> is the whole listing: one page, so a server that ignores <c>page</c> is never asked again.
+    /// Reads one page of a listing whose shape is only partly documented (issues 14 and 15), for every listing: the
+    /// campaigns listing's <c>{pagination{limit,page,total,offset,totalPages}, _metadata, results[]}</c>, a <c>data</c>
+    /// array, a <c>data</c> object holding that envelope (the G4 success envelope, its <c>pagination</c> inside or
+    /// beside it), or a bare array. Counts may be numbers or strings. An answer without <c>pagination</c> is the whole
+    /// listing: one page, so a server that ignores <c>page</c> is never asked again. The items are the caller's to read.
     /// </summary>
     internal static class ListingEnvelope
     {
@@ -26,7 +28,30 @@ namespace Jelou.Http
             try
             {
                 using var document = JsonDocument.Parse(body);
-                return TryRead(document.RootElement, read, 0, out page);
+                if (!TryFindItems(document.RootElement, out var items, out var pagination))
+                {
+                    return false;
+                }
+
+                var list = new List<T>(items.GetArrayLength());
+                foreach (var item in items.EnumerateArray())
+                {
+                    if (read(item) is { } value)
+                    {
+                        list.Add(value);
+                    }
+                }
+
+                if (pagination is not { } where)
+                {
+                    page = new Page<T>(list, 1, 1, list.Count, paged: false);
+                    return true;
+                }
+
+                var number = Count(where, "page") is { } n && n > 0 && n <= int.MaxValue ? (int)n : 1;
+                var totalPages = Count(where, "totalPages") is { } pages ? (int?)Math.Min(pages, int.MaxValue) : null;
+                page = new Page<T>(list, number, totalPages, Count(where, "total"));
+                return true;
             }
             catch (JsonException)
             {
@@ -34,78 +59,34 @@ namespace Jelou.Http
             }
         }
 
-        private static bool TryRead<T>(JsonElement root, Func<JsonElement, T?> read, int depth, out Page<T>? page)
-            where T : class
+        private static bool TryFindItems(JsonElement root, out JsonElement items, out JsonElement? pagination)
         {
-            page = null;
-            JsonElement items;
+            items = root;
+            pagination = null;
             if (root.ValueKind == JsonValueKind.Array)
             {
-                items = root;
-            }
-            else if (root.ValueKind != JsonValueKind.Object)
-            {
-                return false;
-            }
-            else if (ArrayOf(root, "results") is { } results)
-            {
-                items = results;
-            }
-            else if (ArrayOf(root, "data") is { } data)
-            {
-                items = data;
-            }
-            else if (depth == 0 && root.TryGetProperty("data", out var inner) && inner.ValueKind == JsonValueKind.Object)
-            {
-                return TryRead(inner, read, depth + 1, out page);
-            }
-            else
-            {
-                return false;
+                return true;
             }
 
-            var list = new List<T>(items.GetArrayLength());
-            foreach (var item in items.EnumerateArray())
+            pagination = JsonFields.Object(root, "pagination");
+            if ((JsonFields.Array(root, "results") ?? JsonFields.Array(root, "data")) is { } found)
             {
-                if (read(item) is { } value)
-                {
-                    list.Add(value);
-                }
+                items = found;
+                return true;
             }
 
-            if (root.ValueKind == JsonValueKind.Object && root.TryGetProperty("pagination", out var pagination) && pagination.ValueKind == JsonValueKind.Object)
+            // {statusMessage, status, data: {pagination, results[]}}: the G4 success envelope around a listing.
+            if (JsonFields.Object(root, "data") is { } data && (JsonFields.Array(data, "results") ?? JsonFields.Array(data, "data")) is { } inner)
             {
-                var number = Count(pagination, "page") is { } n && n > 0 ? (int)n : 1;
-                var totalPages = Count(pagination, "totalPages") is { } p ? (int?)p : null;
-                page = new Page<T>(list, number, totalPages, Count(pagination, "total"));
-            }
-            else
-            {
-                page = new Page<T>(list, 1, 1, list.Count);
+                items = inner;
+                pagination = JsonFields.Object(data, "pagination") ?? pagination;
+                return true;
             }
 
-            return true;
+            return false;
         }
 
-        private static JsonElement? ArrayOf(JsonElement obj, string name) =>
-            obj.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.Array ? value : null;
-
-        private static long? Count(JsonElement obj, string name)
-        {
-            if (!obj.TryGetProperty(name, out var value))
-            {
-                return null;
-            }
-
-            // Some APIs send counts as strings; a count is a count either way.
-            if (value.ValueKind == JsonValueKind.Number && value.TryGetInt64(out var number) && number >= 0 && number <= int.MaxValue)
-            {
-                return number;
-            }
-
-            return value.ValueKind == JsonValueKind.String && long.TryParse(value.GetString(), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var parsed) && parsed <= int.MaxValue
-                ? parsed
-                : null;
-        }
+        private static long? Count(JsonElement pagination, string name) =>
+            JsonFields.Integer(pagination, name, NumberStyles.None) is { } count && count >= 0 ? count : null;
     }
 }

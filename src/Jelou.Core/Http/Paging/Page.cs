@@ -4,12 +4,13 @@ namespace Jelou.Http
     /// <typeparam name="T">The listed item.</typeparam>
     public sealed class Page<T>
     {
-        internal Page(IReadOnlyList<T> items, int number, int? totalPages, long? total)
+        internal Page(IReadOnlyList<T> items, int number, int? totalPages, long? total, bool paged = true)
         {
             Items = items;
             Number = number;
             TotalPages = totalPages;
             Total = total;
+            Paged = paged;
         }
 
         /// <summary>The items of this page, in the API's order.</summary>
@@ -23,5 +24,8 @@ namespace Jelou.Http
 
         /// <summary>How many items the listing has, when the API said.</summary>
         public long? Total { get; }
+
+        /// <summary>False when the answer had no <c>pagination</c>: it is the whole listing, one page.</summary>
+        internal bool Paged { get; }
     }
 }

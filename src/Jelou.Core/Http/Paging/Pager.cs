@@ -11,6 +11,7 @@ namespace Jelou.Http
     /// </remarks>
     /// <typeparam name="T">The listed item.</typeparam>
     internal sealed class Pager<T>
+        where T : class
     {
         private readonly JelouClient client;
         private readonly PagedEndpoint<T> endpoint;
