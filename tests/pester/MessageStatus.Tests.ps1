@@ -167,7 +167,7 @@ Describe 'Get-JelouMessageStatus' {
             Start-Sleep -Milliseconds 300
             $between = Get-Date
             Start-Sleep -Milliseconds 300
-            Send-Rows -Count 4 -CampaignId 'camp-b' -Template 'bienvenida' -Prefix '5939970'
+            Send-Rows -Count 4 -CampaignId 'camp-b' -Template 'bienvenida_cliente' -Prefix '5939970'
             $sentA = @((Get-FakeLedger $fake).entries | Where-Object { $_.userId -like '5939960*' }).messageId
             $sentB = @((Get-FakeLedger $fake).entries | Where-Object { $_.userId -like '5939970*' }).messageId
         }
@@ -182,7 +182,7 @@ Describe 'Get-JelouMessageStatus' {
         }
 
         It '-TemplateName lists only that template''s messages' {
-            $bienvenida = @(Get-JelouMessageStatus -BotId 'bot1' -TemplateName 'bienvenida' @conn)
+            $bienvenida = @(Get-JelouMessageStatus -BotId 'bot1' -TemplateName 'bienvenida_cliente' @conn)
 
             ($bienvenida.MessageId | Sort-Object) -join ',' | Should -Be (($sentB | Sort-Object) -join ',')
         }

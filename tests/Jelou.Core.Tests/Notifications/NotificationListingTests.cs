@@ -120,10 +120,10 @@ public sealed class NotificationListingTests
         await Task.Delay(50);
         var between = DateTimeOffset.UtcNow;
         await Task.Delay(50);
-        await SendAsync(client, 3, campaign: "camp-b", template: "bienvenida");
+        await SendAsync(client, 3, campaign: "camp-b", template: "bienvenida_cliente");
 
         var campA = await client.GetMessageStatusAsync(Bot, new NotificationFilter { CampaignId = "camp-a" }, CoreTestSupport.NoRetry);
-        var bienvenida = await client.GetMessageStatusAsync(Bot, new NotificationFilter { TemplateName = "bienvenida" }, CoreTestSupport.NoRetry);
+        var bienvenida = await client.GetMessageStatusAsync(Bot, new NotificationFilter { TemplateName = "bienvenida_cliente" }, CoreTestSupport.NoRetry);
         var later = await client.GetMessageStatusAsync(Bot, new NotificationFilter { From = between }, CoreTestSupport.NoRetry);
         var earlier = await client.GetMessageStatusAsync(Bot, new NotificationFilter { To = between }, CoreTestSupport.NoRetry);
 
