@@ -175,7 +175,7 @@ Describe 'Send-JelouTemplate' {
             $resent[0].InputObject.telefono | Should -Be '593991000001'
         }
 
-        It 'refuses a report flattened by Export-Csv instead of sending the type name of its values' {
+        It 'resends a report kept with Export-Csv with its values, never the type name of its list' {
             Reset-FakeJelouApi $fake
             $reportPath = Join-Path $TestDrive 'informe.csv'
             Import-Csv -Path $csvPath | Select-Object -First 2 |
@@ -185,10 +185,16 @@ Describe 'Send-JelouTemplate' {
             $errs = $null
             $again = @(Import-Csv -Path $reportPath | Send-JelouTemplate @conn -ErrorAction SilentlyContinue -ErrorVariable errs)
 
-            @($again | Where-Object Status -eq 'Skipped').Count | Should -Be 2
-            $errs[0].Exception.Message | Should -BeLike '*Export-Clixml*'
-            # The -WhatIf run listed the template (its pre-flight); no template was sent or attempted.
-            @((Get-FakeLedger $fake -Attempts).attempts | Where-Object endpoint -eq 'hsm').Count | Should -Be 0
+            # The Parameters column is JSON array text (TemplateReportCsv.Tests.ps1 covers its escaping): the -WhatIf
+            # report, piped back in, sends each row with its own values.
+            $errs | Should -BeNullOrEmpty
+            @($again | Where-Object Status -eq 'Sent').Count | Should -Be 2
+            $bodies = Get-HsmBodies $fake
+            $bodies.Count | Should -Be 2
+            foreach ($b in $bodies) {
+                (@($b.Body.parameters) -join '|') | Should -BeExactly ($expected[$b.Entry.userId] -join '|')
+                $b.Entry.body | Should -Not -Match 'System\.String'
+            }
         }
     }
 

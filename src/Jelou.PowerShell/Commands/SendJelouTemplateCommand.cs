@@ -166,7 +166,12 @@ namespace Jelou.PowerShell.Commands
                 result.UserId = fields.UserId?.Trim();
                 result.TemplateName = fields.TemplateName?.Trim();
                 result.Language = string.IsNullOrWhiteSpace(fields.Language) ? null : fields.Language!.Trim();
-                result.Parameters = fields.Parameters;
+                result.Parameters = ValueList(fields.Parameters);
+                result.HeaderParameters = ValueList(fields.HeaderParameters);
+                result.ButtonParameters = ValueList(fields.ButtonParameters);
+                result.MediaUrl = Blank(fields.MediaUrl);
+                result.FileName = Blank(fields.FileName);
+                result.CampaignId = Blank(fields.CampaignId);
 
                 var valid = TemplateMessageBuilder.TryBuild(fields, out var built, out var problems, out var type);
                 result.Type = type;
@@ -350,13 +355,54 @@ namespace Jelou.PowerShell.Commands
             TemplateName = TemplateName,
             Language = Language,
             Type = Type,
-            Parameters = Parameter ?? ParameterColumns(InputObject),
-            HeaderParameters = HeaderParameter,
-            ButtonParameters = ButtonParameter,
+            Parameters = FromReport(Parameter, nameof(Parameter)) ?? ParameterColumns(InputObject),
+            HeaderParameters = FromReport(HeaderParameter, nameof(HeaderParameter)),
+            ButtonParameters = FromReport(ButtonParameter, nameof(ButtonParameter)),
             MediaUrl = MediaUrl,
             FileName = FileName,
             CampaignId = CampaignId,
         };
+
+        // Never null once the row was read, so a report written with Export-Csv says "[]" for "none" rather than an empty
+        // cell, which would read back as one empty value.
+        private static TemplateValueList ValueList(IReadOnlyList<string?>? values) => new(values ?? Array.Empty<string?>());
+
+        private static string? Blank(string? value) => string.IsNullOrWhiteSpace(value) ? null : value!.Trim();
+
+        /// <summary>
+        /// The values of a list parameter, read back from a CSV report: a row whose column (the parameter's name or an
+        /// alias, such as Parameters) is one text in the form <see cref="TemplateValueList.ToString"/> writes, JSON array
+        /// text, gives that list. Any other binding is kept as it is, so a plain cell stays one value and the command
+        /// line and script blocks are never re-read.
+        /// </summary>
+        /// <exception cref="JelouValidationException">The cell starts as such a list but is not one, as after an edit by hand.</exception>
+        private IReadOnlyList<string?>? FromReport(string[]? bound, string name)
+        {
+            if (bound is not { Length: 1 } || GivenOnCommandLine.Contains(name) || !TemplateValueList.IsListText(bound[0]) || InputObject is null)
+            {
+                return bound;
+            }
+
+            var parameter = MyInvocation.MyCommand.Parameters[name];
+            var column = InputObject.Properties.FirstOrDefault(p =>
+                (string.Equals(p.Name, name, StringComparison.OrdinalIgnoreCase) || parameter.Aliases.Contains(p.Name, StringComparer.OrdinalIgnoreCase))
+                && PowerShellValues.Unwrap(p.Value) is string text && string.Equals(text, bound[0], StringComparison.Ordinal));
+            if (column is null)
+            {
+                // A list holding one such text (not a cell), or a value that came another way: sent as given.
+                return bound;
+            }
+
+            if (TemplateValueList.TryParse(bound[0], out var values, out var problem))
+            {
+                return values;
+            }
+
+            throw new JelouValidationException(new[]
+            {
+                new ValidationProblem(column.Name, $"is '{Preview(bound[0])}': it starts as a report writes a list of values (JSON array text) but {problem}. Write the values as a JSON array of strings in quotes, such as [\"José\",\"1.234,56\"], or give them with -{name}."),
+            });
+        }
 
         // The fields of a result being resent: the ones it was sent with, except what the command line gives.
         private TemplateMessageFields Resend(TemplateMessageFields sent)
