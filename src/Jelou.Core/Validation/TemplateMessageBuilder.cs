@@ -142,7 +142,7 @@ namespace Jelou.Validation
                 else if (TypeNamePattern.IsMatch(value))
                 {
                     // What Export-Csv writes for a list: sending it would put "System.String[]" in front of a customer.
-                    check.Add(name, $"is '{RuleChecker.Preview(value!)}', the name PowerShell writes for a list, not a value: a report exported with Export-Csv keeps no lists. Pipe the result objects back in, or keep the report with Export-Clixml.");
+                    check.Add(name, $"is '{RuleChecker.Preview(value!)}', the name PowerShell writes for a list, not a value: the list was lost when it was written to CSV. Send-JelouTemplate's own results keep theirs (as JSON text); for other objects, write the values to columns param1..paramN, or keep them with Export-Clixml.");
                 }
                 else
                 {
