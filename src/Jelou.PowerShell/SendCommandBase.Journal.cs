@@ -236,6 +236,13 @@ namespace Jelou.PowerShell
                 return;
             }
 
+            // PowerShell marks the pipeline as stopping before it calls StopProcessing on another thread; the pipeline
+            // thread can get here in between, and the stop is still Ctrl+C, not a terminating error.
+            if (IsPipelineStopping())
+            {
+                NoteStopRequested();
+            }
+
             var how = Volatile.Read(ref stopReason) switch
             {
                 StoppedBySigterm => "by SIGTERM",
@@ -279,6 +286,19 @@ namespace Jelou.PowerShell
             }
 
             WriteHostWarning(text.ToString());
+        }
+
+        private bool IsPipelineStopping()
+        {
+            try
+            {
+                return Stopping;
+            }
+            catch (Exception ex) when (ex is InvalidOperationException or NullReferenceException)
+            {
+                // A command disposed outside a pipeline (a test host) has no runtime to ask.
+                return false;
+            }
         }
 
         private void WriteHostWarning(string text)
