@@ -441,9 +441,10 @@ namespace Jelou.Http
                     line = "Pace: no 429 for " + Seconds(now - cutAt).ToString("0.0", CultureInfo.InvariantCulture) + "s; no longer limited by the server"
                         + (HasCeiling ? ", held by -RateLimit " + PerSecond(ceiling) + " only." : ": full speed.");
                 }
-                else if (Math.Min(rate, ceiling) >= reported * 1.25 && now - reportedAt >= MeasureOver)
+                else if (Math.Min(rate, ceiling) >= reported * 1.2 && now - reportedAt >= MeasureOver)
                 {
-                    // Rising: shown in steps, not for every send.
+                    // Rising: shown in steps, not for every send. A step below 1 / Beta (1.25), so a pace that only wins
+                    // back its last cut is still told, rather than shown or not by rounding.
                     reported = Math.Min(rate, ceiling);
                     reportedAt = now;
                     line = "Pace: no 429 for " + Seconds(now - cutAt).ToString("0.0", CultureInfo.InvariantCulture) + "s; raised to " + PerSecond(reported) + ".";
