@@ -246,9 +246,9 @@ public sealed class FakeCampaignStore
             return (StatusCodes.Status400BadRequest, JsonBodies.G4Error("E0400", "BAD_REQUEST", "botId is required", "botId es obligatorio"));
         }
 
-        if (!TryInt(request, "page", 1, out int page) || page < 1 || !TryInt(request, "limit", 10, out int limit) || limit < 1 || limit > FakeRequestHandler.MaxPageSize)
+        if (FakePaging.Read(request, out int page, out int limit) is { } refused)
         {
-            return (StatusCodes.Status422UnprocessableEntity, JsonBodies.G4Error("E0422", "VALIDATOR_ERROR", "page must be 1 or more and limit 1 to 50", "page debe ser 1 o más y limit de 1 a 50"));
+            return refused;
         }
 
         if (!TryDate(request, "startAt", out DateTimeOffset? startAt) || !TryDate(request, "endAt", out DateTimeOffset? endAt))
@@ -452,17 +452,6 @@ public sealed class FakeCampaignStore
 
     private static string Iso(DateTimeOffset value) => value.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture);
 
-    private static bool TryInt(HttpRequest request, string name, int fallback, out int value)
-    {
-        string text = request.Query[name].ToString();
-        if (text.Length == 0)
-        {
-            value = fallback;
-            return true;
-        }
-
-        return int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out value);
-    }
 
     private static bool TryDate(HttpRequest request, string name, out DateTimeOffset? value)
     {

@@ -49,9 +49,9 @@ internal static class FakeNotifications
     /// <summary>One page of the listing, or a 422 for a bad page, limit or time.</summary>
     public static (int Status, byte[] Body) Listing(HttpRequest request, string botId, FakeLedger ledger, IReadOnlyList<string>? statuses)
     {
-        if (!TryInt(request, "page", 1, out int page) || page < 1 || !TryInt(request, "limit", 10, out int limit) || limit < 1 || limit > FakeRequestHandler.MaxPageSize)
+        if (FakePaging.Read(request, out int page, out int limit) is { } refused)
         {
-            return (StatusCodes.Status422UnprocessableEntity, JsonBodies.G4Error("E0422", "VALIDATOR_ERROR", "page must be 1 or more and limit 1 to 50", "page debe ser 1 o más y limit de 1 a 50"));
+            return refused;
         }
 
         if (!TryTime(request, "from", out DateTimeOffset? from) || !TryTime(request, "to", out DateTimeOffset? to))
@@ -174,17 +174,6 @@ internal static class FakeNotifications
         return false;
     }
 
-    private static bool TryInt(HttpRequest request, string name, int fallback, out int value)
-    {
-        StringValues text = request.Query[name];
-        if (text.Count == 0)
-        {
-            value = fallback;
-            return true;
-        }
-
-        return int.TryParse(text.ToString(), NumberStyles.None, CultureInfo.InvariantCulture, out value);
-    }
 
     private sealed record Sent(FakeLedgerEntry Entry, string? ElementName, string? CampaignId);
 }

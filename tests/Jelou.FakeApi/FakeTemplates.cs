@@ -102,9 +102,9 @@ public sealed class FakeTemplateCatalogue
             return (StatusCodes.Status403Forbidden, JsonBodies.G4Error("E0403", "FORBIDDEN", "You may not list the templates of this bot", "No puedes listar las plantillas de este bot"));
         }
 
-        if (!TryInt(request, "page", 1, out int page) || page < 1 || !TryInt(request, "limit", 10, out int limit) || limit < 1 || limit > FakeRequestHandler.MaxPageSize)
+        if (FakePaging.Read(request, out int page, out int limit) is { } refused)
         {
-            return (StatusCodes.Status422UnprocessableEntity, JsonBodies.G4Error("E0422", "VALIDATOR_ERROR", "page must be 1 or more and limit 1 to 50", "page debe ser 1 o más y limit de 1 a 50"));
+            return refused;
         }
 
         string query = request.Query["query"].ToString();
@@ -204,15 +204,4 @@ public sealed class FakeTemplateCatalogue
         return templates;
     }
 
-    private static bool TryInt(HttpRequest request, string name, int fallback, out int value)
-    {
-        StringValues text = request.Query[name];
-        if (text.Count == 0)
-        {
-            value = fallback;
-            return true;
-        }
-
-        return int.TryParse(text.ToString(), NumberStyles.None, CultureInfo.InvariantCulture, out value);
-    }
 }
