@@ -81,7 +81,7 @@ namespace Jelou.Credentials
             var flags = mode switch
             {
                 FileMode.CreateNew => WriteOnly | Create | Exclusive | CloseOnExec,
-                FileMode.Create or FileMode.OpenOrCreate => WriteOnly | Create | CloseOnExec,
+                FileMode.Create or FileMode.OpenOrCreate or FileMode.Append => WriteOnly | Create | CloseOnExec,
                 _ => 0,
             };
             if (flags != 0)
