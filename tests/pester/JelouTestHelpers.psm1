@@ -546,7 +546,16 @@ function Start-PowerShellProcess {
     $startInfo.RedirectStandardOutput = $true
     $startInfo.RedirectStandardError = $true
     $startInfo.RedirectStandardInput = $true
-    foreach ($argument in @($command.ArgumentList) + @('-NoProfile', '-NonInteractive', '-File', $ScriptPath) + $ArgumentList) {
+    $prefix = @()
+    if (Test-SigIntIgnored) {
+        # A job started with & by a non-interactive shell ignores SIGINT, and so would the child (an ignored signal
+        # survives exec, and .NET then never raises Console.CancelKeyPress): env gives it Ctrl+C back, and execs in
+        # place, so the process started is still PowerShell itself.
+        $startInfo.FileName = 'env'
+        $prefix = @('--default-signal=INT', $command.FilePath)
+    }
+
+    foreach ($argument in $prefix + @($command.ArgumentList) + @('-NoProfile', '-NonInteractive', '-File', $ScriptPath) + $ArgumentList) {
         $startInfo.ArgumentList.Add($argument)
     }
 
@@ -555,6 +564,20 @@ function Start-PowerShellProcess {
     }
 
     return [System.Diagnostics.Process]::Start($startInfo)
+}
+
+function Test-SigIntIgnored {
+    <# True on Linux when this process ignores SIGINT (its SigIgn mask in /proc), as a background job of a script does. #>
+    [CmdletBinding()]
+    [OutputType([bool])]
+    param()
+
+    $status = '/proc/self/status'
+    if (-not (Test-Path -LiteralPath $status)) { return $false }
+    $line = Get-Content -LiteralPath $status | Where-Object { $_ -like 'SigIgn:*' } | Select-Object -First 1
+    if (-not $line) { return $false }
+    $mask = [Convert]::ToUInt64(($line -split '\s+')[1], 16)
+    return ($mask -band 2) -ne 0
 }
 
 function ConvertTo-Utf8BomFile {

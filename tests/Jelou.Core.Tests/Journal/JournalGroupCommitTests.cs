@@ -168,11 +168,20 @@ public sealed class JournalGroupCommitTests : IDisposable
         Assert.True(inSync.Wait(TimeSpan.FromSeconds(10)));
         var waitingDurable = waiting.Select(journal.StartedAsync).ToList();
 
-        // Close comes (SIGTERM) while the first fsync still runs; then the disk answers.
-        var closing = Task.Run(journal.Close);
-        await Task.Delay(100);
+        // Close comes (SIGTERM) while the first fsync still runs; then the disk answers. Close runs on a thread of its
+        // own, and the disk answers only once that thread is blocked (on the fsync's lock): a pool thread started late
+        // on a loaded machine would let the second fsync release the waiting rows before Close began.
+        var inFlight = -1;
+        var closer = new Thread(() => inFlight = journal.Close()) { IsBackground = true };
+        closer.Start();
+        var blocked = System.Diagnostics.Stopwatch.StartNew();
+        while ((closer.ThreadState & ThreadState.WaitSleepJoin) == 0 && blocked.Elapsed < TimeSpan.FromSeconds(10))
+        {
+            Thread.Sleep(5);
+        }
+
         disk.Set();
-        var inFlight = await closing;
+        Assert.True(closer.Join(TimeSpan.FromSeconds(20)), "Close did not return");
 
         // The first row's fsync ended: its request may have left, so it is in flight and recorded Unknown.
         await firstDurable;
