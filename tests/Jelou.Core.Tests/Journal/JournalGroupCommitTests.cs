@@ -168,16 +168,18 @@ public sealed class JournalGroupCommitTests : IDisposable
         Assert.True(inSync.Wait(TimeSpan.FromSeconds(10)));
         var waitingDurable = waiting.Select(journal.StartedAsync).ToList();
 
-        // Close comes (SIGTERM) while the first fsync still runs; then the disk answers. The disk answers only once
-        // Close has begun and had time to block on the running fsync: a pool thread started late on a loaded machine
-        // would let the second fsync release the waiting rows before Close began.
-        using var closeBegan = new ManualResetEventSlim(false);
-        journal.Closing = closeBegan.Set;
+        // Close comes (SIGTERM) while the first fsync still runs; then the disk answers. Close runs on a thread of its
+        // own, and the disk answers only once that thread is blocked (on the fsync's lock): a pool thread started late
+        // on a loaded machine would let the second fsync release the waiting rows before Close began.
         var inFlight = -1;
         var closer = new Thread(() => inFlight = journal.Close()) { IsBackground = true };
         closer.Start();
-        Assert.True(closeBegan.Wait(TimeSpan.FromSeconds(10)));
-        Thread.Sleep(100);
+        var blocked = System.Diagnostics.Stopwatch.StartNew();
+        while ((closer.ThreadState & ThreadState.WaitSleepJoin) == 0 && blocked.Elapsed < TimeSpan.FromSeconds(10))
+        {
+            Thread.Sleep(5);
+        }
+
         disk.Set();
         Assert.True(closer.Join(TimeSpan.FromSeconds(20)), "Close did not return");
 
@@ -329,8 +331,7 @@ public sealed class JournalGroupCommitTests : IDisposable
     }
 
     /// <summary>Rows whose send first checks that the journal made its start record durable; rows that left too early land in <paramref name="early"/>.</summary>
-    /// <summary>Rows whose sends note, in <paramref name="early"/>, any request that leaves before its start record is durable.</summary>
-    internal static IEnumerable<BulkItem> Rows(int count, SendJournal journal, ConcurrentBag<long> early)
+    private static IEnumerable<BulkItem> Rows(int count, SendJournal journal, ConcurrentBag<long> early)
     {
         using var keys = new RowKeys();
         for (var position = 1; position <= count; position++)
