@@ -67,13 +67,11 @@ switch ($Mode) {
 
         function Get-JournalLineCount([string] $Path) {
             if (-not (Test-Path -LiteralPath $Path)) { return 0 }
+            # Counted by .NET, not byte by byte in script: a slow poll let a fast batch end between two looks.
             $stream = [System.IO.FileStream]::new($Path, 'Open', 'Read', 'ReadWrite')
             try {
-                $buffer = [byte[]]::new(65536); $count = 0
-                while (($n = $stream.Read($buffer, 0, $buffer.Length)) -gt 0) {
-                    for ($i = 0; $i -lt $n; $i++) { if ($buffer[$i] -eq 10) { $count++ } }
-                }
-                $count
+                $reader = [System.IO.StreamReader]::new($stream)
+                $reader.ReadToEnd().Split([char]10).Count - 1
             }
             finally { $stream.Dispose() }
         }

@@ -68,6 +68,7 @@ namespace Jelou.Journal
         private long synced;
         private JelouJournalException? failure;
         private bool closed;
+        private volatile bool closeBegun;
 
         // Start records written since the fsync now running began: the next fsync covers them (under writeGate).
         private StartGroup? next;
@@ -158,6 +159,9 @@ namespace Jelou.Journal
 
         /// <summary>Called on the fsync thread before each fsync (tests: a slow or failing disk).</summary>
         internal Action? BeforeSync { get; set; }
+
+        /// <summary>Called as <see cref="Close"/> begins, before it waits for a running fsync (tests).</summary>
+        internal Action? Closing { get; set; }
 
         private static bool ShareModeOnly => RuntimeInformation.IsOSPlatform(OSPlatform.Windows) || !UnixPermissions.IsAvailable;
 
@@ -315,6 +319,10 @@ namespace Jelou.Journal
         /// </summary>
         public int Close()
         {
+            // Seen by the fsync thread before it takes another group: Close must not wait behind one more fsync (a lock
+            // is not fair, and that thread would take it back first), nor let that group's rows leave.
+            closeBegun = true;
+            Closing?.Invoke();
             List<JournalRow> left;
             StartGroup?[] stopped;
             lock (syncGate)
@@ -447,8 +455,9 @@ namespace Jelou.Journal
                         Monitor.Wait(writeGate, IdleSyncInterval);
                     }
 
-                    if (closed)
+                    if (closed || closeBegun)
                     {
+                        // Close makes the journal durable itself.
                         return;
                     }
 

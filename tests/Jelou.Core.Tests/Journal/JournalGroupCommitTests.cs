@@ -168,18 +168,16 @@ public sealed class JournalGroupCommitTests : IDisposable
         Assert.True(inSync.Wait(TimeSpan.FromSeconds(10)));
         var waitingDurable = waiting.Select(journal.StartedAsync).ToList();
 
-        // Close comes (SIGTERM) while the first fsync still runs; then the disk answers. Close runs on a thread of its
-        // own, and the disk answers only once that thread is blocked (on the fsync's lock): a pool thread started late
-        // on a loaded machine would let the second fsync release the waiting rows before Close began.
+        // Close comes (SIGTERM) while the first fsync still runs; then the disk answers, once Close has begun and had
+        // time to block on the running fsync. The fsync thread must then take no further group: a second fsync would
+        // release the waiting rows after Close began.
+        using var closeBegan = new ManualResetEventSlim(false);
+        journal.Closing = closeBegan.Set;
         var inFlight = -1;
         var closer = new Thread(() => inFlight = journal.Close()) { IsBackground = true };
         closer.Start();
-        var blocked = System.Diagnostics.Stopwatch.StartNew();
-        while ((closer.ThreadState & ThreadState.WaitSleepJoin) == 0 && blocked.Elapsed < TimeSpan.FromSeconds(10))
-        {
-            Thread.Sleep(5);
-        }
-
+        Assert.True(closeBegan.Wait(TimeSpan.FromSeconds(10)));
+        Thread.Sleep(100);
         disk.Set();
         Assert.True(closer.Join(TimeSpan.FromSeconds(20)), "Close did not return");
 
