@@ -228,7 +228,13 @@ Describe 'Send-JelouTemplate' {
             $ledger = @((Get-FakeLedger $fake).entries)
             $ledger.Count | Should -Be 20
             @($ledger.userId | Sort-Object -Unique).Count | Should -Be 20
-            ($again | Where-Object FromJournal | Select-Object -First 1).MessageId | Should -Be $first[0].MessageId
+            # Results come in completion order, so each journal row is matched to its first-run result by Row.
+            $firstIds = @{}
+            foreach ($result in $first) { $firstIds[$result.Row] = $result.MessageId }
+            foreach ($result in @($again | Where-Object FromJournal)) {
+                $result.MessageId | Should -Not -BeNullOrEmpty
+                $result.MessageId | Should -Be $firstIds[$result.Row] -Because "row $($result.Row) was sent by the first run"
+            }
         }
 
         It 'refuses a bot-message journal, naming the file, before anything is sent' {

@@ -21,6 +21,9 @@ namespace Jelou.Bulk
 
         /// <summary>What <see cref="BulkOptions.Journal"/> records about the row; null sends it unrecorded.</summary>
         public Journal.JournalRow? JournalRow { get; init; }
+
+        /// <summary>The journal's start record, once written ahead of the row's turn (<see cref="RecordAhead"/>); null before.</summary>
+        internal Task? Recorded { get; set; }
     }
 
     /// <summary>A finished row: its result and, when it failed, the exception for the ErrorRecord.</summary>

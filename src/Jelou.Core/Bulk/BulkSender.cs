@@ -48,6 +48,9 @@ namespace Jelou.Bulk
         private readonly AdaptivePacer pace;
         private readonly CancellationTokenSource cancellation = new();
         private readonly ConcurrentQueue<BulkItem> queued = new();
+
+        // With a journal: the next queued rows, their start records written before their turn; null without one.
+        private readonly RecordAhead? ahead;
         private readonly ConcurrentQueue<BulkCompletion> ready = new();
         private readonly ConcurrentQueue<string> log = new();
         private readonly Action? heartbeat;
@@ -107,6 +110,7 @@ namespace Jelou.Bulk
             // slot freed by a row that goes to wait out a 429 starts the next row at once.
             pace = new AdaptivePacer(options.RateLimit, options.ThrottleLimit, line => Notice(0, line), Pump);
             requestOptions = new SendRequestOptions { Retry = options.Retry, Pace = pace, OnRowRetry = Notice, ThrottleLimit = options.ThrottleLimit };
+            ahead = options.Journal is { } journal ? new RecordAhead(journal, queued, options.ThrottleLimit) : null;
             heartbeat = options.Heartbeat;
             heartbeatMs = (int)Math.Max(1, Math.Min(int.MaxValue / 2, options.HeartbeatInterval.TotalMilliseconds));
         }
@@ -119,6 +123,9 @@ namespace Jelou.Bulk
 
         /// <summary>True once the batch was cancelled or stopped.</summary>
         public bool IsStopped => halted || StopError is not null || cancellation.IsCancellationRequested;
+
+        /// <summary>Rows whose journal start record was written ahead of their turn and that have not started (tests).</summary>
+        internal int RecordedAhead => ahead?.Count ?? 0;
 
         /// <summary>Rows submitted whose result has not been handed back yet (queued, in flight or finished).</summary>
         public int InFlight => outstanding;
@@ -149,6 +156,7 @@ namespace Jelou.Bulk
             outstanding++;
             queued.Enqueue(item);
             Interlocked.Increment(ref queuedCount);
+            ahead?.TopUp();
             Pump();
             if (Volatile.Read(ref queuedCount) >= queueLimit)
             {
@@ -220,7 +228,7 @@ namespace Jelou.Bulk
                     Pump();
                     // outstanding == 0 too: a heartbeat inside the wait hands over finished rows itself, and when it takes
                     // the last one the ready queue stays empty and nothing would end the wait.
-                    WaitFor(WaitingForCompletion, () => outstanding == 0 || !ready.IsEmpty || (IsStopped && !queued.IsEmpty), onCompleted);
+                    WaitFor(WaitingForCompletion, () => outstanding == 0 || !ready.IsEmpty || (IsStopped && !QueueIsEmpty), onCompleted);
                 }
             }
         }
@@ -418,12 +426,12 @@ namespace Jelou.Bulk
                         continue;
                     }
 
-                    if (!queued.TryDequeue(out var item))
+                    if (!TryTake(out var item))
                     {
                         Interlocked.Decrement(ref active);
 
                         // A row queued while this thread held the slot saw no room; look once more so it is not left behind.
-                        if (queued.IsEmpty)
+                        if (QueueIsEmpty)
                         {
                             return;
                         }
@@ -439,7 +447,9 @@ namespace Jelou.Bulk
                     if (IsStopped)
                     {
                         // The batch stopped while this thread took the row: it is reported, never sent.
-                        Complete(NotAttempted(item.Result));
+                        var never = NotAttempted(item.Result);
+                        RecordOutcome(item);
+                        Complete(never);
                         return;
                     }
 
@@ -462,8 +472,9 @@ namespace Jelou.Bulk
                 {
                     if (item.JournalRow is { } row && options.Journal is { } journal)
                     {
-                        // Returns to Pump while the record waits for its fsync, so the rows started meanwhile share it.
-                        await journal.StartedAsync(row).ConfigureAwait(false);
+                        // Written ahead, the record is durable by now as a rule. Otherwise this returns to Pump while it
+                        // waits for its fsync, so the rows started meanwhile share it.
+                        await (item.Recorded ?? journal.StartedAsync(row)).ConfigureAwait(false);
                     }
 
                     if (item.JournalRow is not null && IsStopped)
@@ -639,9 +650,24 @@ namespace Jelou.Bulk
             }
         }
 
-        /// <summary>After a stop: every row still queued is reported NotAttempted.</summary>
+        private bool QueueIsEmpty => ahead?.IsEmpty ?? queued.IsEmpty;
+
+        private bool TryTake(out BulkItem item) => ahead is null ? queued.TryDequeue(out item!) : ahead.TryTake(out item);
+
+        /// <summary>
+        /// After a stop: every row still queued is reported NotAttempted, first those recorded ahead (the journal then
+        /// says they never left, so a rerun sends them), then the rest, in input order.
+        /// </summary>
         private void ReportQueued(Action<BulkCompletion> onCompleted)
         {
+            foreach (var item in ahead?.TakeRecorded() ?? new List<BulkItem>())
+            {
+                Interlocked.Decrement(ref queuedCount);
+                var never = NotAttempted(item.Result);
+                RecordOutcome(item);
+                Report(never, onCompleted, outstandingRow: true);
+            }
+
             while (queued.TryDequeue(out var item))
             {
                 Interlocked.Decrement(ref queuedCount);

@@ -32,6 +32,9 @@ namespace Jelou.Journal
 
         /// <summary>The number of its start record in this run's journal (1 = the first record after the header); 0 before.</summary>
         internal long Record { get; set; }
+
+        /// <summary>The group of start records whose fsync this row's start waits for, or waited for last.</summary>
+        internal object? Group { get; set; }
     }
 
     /// <summary>What an earlier run recorded about a message.</summary>

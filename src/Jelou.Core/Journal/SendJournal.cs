@@ -44,6 +44,12 @@ namespace Jelou.Journal
         /// </summary>
         public static readonly TimeSpan IdleSyncInterval = TimeSpan.FromMilliseconds(200);
 
+        /// <summary>
+        /// The longest an fsync waits for <see cref="GroupTarget"/> start records before it runs with fewer: short, as a
+        /// row recorded ahead is needed soon (about a window's worth of sends later).
+        /// </summary>
+        internal static readonly TimeSpan MaxGroupWait = TimeSpan.FromMilliseconds(2);
+
         private static readonly JsonWriterOptions WriterOptions = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
         private readonly object writeGate = new();
@@ -69,6 +75,7 @@ namespace Jelou.Journal
         private JelouJournalException? failure;
         private bool closed;
         private volatile bool closeBegun;
+        private int groupTarget = 1;
 
         // Start records written since the fsync now running began: the next fsync covers them (under writeGate).
         private StartGroup? next;
@@ -136,7 +143,7 @@ namespace Jelou.Journal
             {
                 lock (writeGate)
                 {
-                    return open.Count - (syncing?.Rows.Count ?? 0) - (next?.Rows.Count ?? 0);
+                    return open.Count(r => !ReferenceEquals(r.Group, syncing) && !ReferenceEquals(r.Group, next));
                 }
             }
         }
@@ -162,6 +169,19 @@ namespace Jelou.Journal
 
         /// <summary>Called as <see cref="Close"/> begins, before it waits for a running fsync (tests).</summary>
         internal Action? Closing { get; set; }
+
+        /// <summary>
+        /// How many start records an fsync waits for, at most <see cref="GroupWait"/>; 1 fsyncs as soon as one waits.
+        /// Set by whoever records rows ahead of their turn (<see cref="Bulk.RecordAhead"/>): only then can rows afford the wait.
+        /// </summary>
+        internal int GroupTarget
+        {
+            get => Volatile.Read(ref groupTarget);
+            set => Volatile.Write(ref groupTarget, Math.Max(1, value));
+        }
+
+        /// <summary>How long an fsync waits for <see cref="GroupTarget"/>: <see cref="MaxGroupWait"/>, or what a test sets.</summary>
+        internal TimeSpan GroupWait { get; set; } = MaxGroupWait;
 
         private static bool ShareModeOnly => RuntimeInformation.IsOSPlatform(OSPlatform.Windows) || !UnixPermissions.IsAvailable;
 
@@ -277,6 +297,13 @@ namespace Jelou.Journal
                 }
 
                 group.Rows.Add(row);
+                row.Group = group;
+                if (group.Rows.Count == GroupTarget && GroupTarget > 1)
+                {
+                    // The fsync thread waits for this many (SyncLoop); with a smaller target it is not waiting.
+                    Monitor.Pulse(writeGate);
+                }
+
                 return group.Durable.Task;
             }
         }
@@ -296,6 +323,16 @@ namespace Jelou.Journal
             {
                 if (closed || failure is not null || !open.Remove(row))
                 {
+                    return;
+                }
+
+                if (next is { } pending && ReferenceEquals(row.Group, pending))
+                {
+                    // Its start record is not written yet (a row recorded ahead that never left, as the batch stopped):
+                    // the outcome goes after it, in the same write, so a reader meets the start first.
+                    Format(row, "done", result);
+                    starts.Write(line.GetBuffer(), 0, (int)line.Length);
+                    startsCount++;
                     return;
                 }
 
@@ -453,6 +490,18 @@ namespace Jelou.Journal
                     if (!closed && next is null)
                     {
                         Monitor.Wait(writeGate, IdleSyncInterval);
+                    }
+
+                    if (!closed && !closeBegun && next is not null && next.Rows.Count < GroupTarget)
+                    {
+                        // Rows recorded ahead of their turn can wait for company: fewer, larger fsyncs cost less
+                        // processor time per row. The wait ends when the group is full (StartedAsync pulses), and
+                        // at the latest after GroupWait.
+                        var clock = System.Diagnostics.Stopwatch.StartNew();
+                        while (!closed && !closeBegun && next.Rows.Count < GroupTarget && clock.Elapsed < GroupWait)
+                        {
+                            Monitor.Wait(writeGate, GroupWait - clock.Elapsed);
+                        }
                     }
 
                     if (closed || closeBegun)

@@ -329,7 +329,8 @@ public sealed class JournalGroupCommitTests : IDisposable
     }
 
     /// <summary>Rows whose send first checks that the journal made its start record durable; rows that left too early land in <paramref name="early"/>.</summary>
-    private static IEnumerable<BulkItem> Rows(int count, SendJournal journal, ConcurrentBag<long> early)
+    /// <summary>Rows whose sends note, in <paramref name="early"/>, any request that leaves before its start record is durable.</summary>
+    internal static IEnumerable<BulkItem> Rows(int count, SendJournal journal, ConcurrentBag<long> early)
     {
         using var keys = new RowKeys();
         for (var position = 1; position <= count; position++)
